@@ -1,0 +1,133 @@
+"""Browser tests: Playwright drives Debian's Chromium against pytest-django's live server.
+
+Every test in this folder is marked ``e2e``. Without ``/usr/bin/chromium`` the tests are
+skipped with a message, or fail when ``E2E_REQUIRED=1`` (CI), so a missing browser is never
+mistaken for a green run.
+
+Mail: pytest-django switches ``EMAIL_BACKEND`` to Django's locmem backend for the whole
+session, and the live server is a thread of this very process, so whatever the site sends
+lands in ``django.core.mail.outbox``. Tests read it through pytest-django's ``mailoutbox``
+fixture (the same list, emptied before each test). The site's file-based dev outbox is not
+used: it only exists with ``DEBUG`` on, and reading files written by another code path
+would test the outbox page rather than the flow.
+
+Screenshots of every step go to ``tests/e2e/screens/<name>.png`` (ignored by git).
+"""
+
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from playwright.sync_api import Locator, Page, Response, expect
+from pytest_django.live_server_helper import LiveServer
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_MISSING = (
+    f"Chromium not installed: run `make browser` as root (it apt-get installs Debian's "
+    f"'chromium' and 'fonts-noto-cjk'), or install them by hand. {CHROMIUM} was not found, "
+    "so the browser tests in tests/e2e cannot run."
+)
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+E2E_DIR = Path(__file__).resolve().parent
+SCREENS = E2E_DIR / "screens"
+# Hiragana, katakana and the CJK ideographs: proof that a text is Japanese, not English.
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+expect.set_options(timeout=10_000)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if E2E_DIR in item.path.parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before any fixture (the browser is session-scoped and would be launched first)."""
+    if E2E_DIR not in item.path.parents or CHROMIUM.exists():
+        return
+    if os.environ.get("E2E_REQUIRED") == "1":
+        pytest.fail(
+            f"{CHROMIUM_MISSING} E2E_REQUIRED=1 turns this skip into a failure.", pytrace=False
+        )
+    pytest.skip(CHROMIUM_MISSING)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Debian's Chromium, never a downloaded one; headless unless ``--headed`` was given."""
+    return {
+        "headless": True,
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    """A Japanese visitor: Accept-Language ja-JP, Tokyo time, a laptop-sized window."""
+    return {
+        **browser_context_args,
+        "locale": "ja-JP",
+        "timezone_id": "Asia/Tokyo",
+        "viewport": {"width": 1280, "height": 900},
+    }
+
+
+@pytest.fixture
+def url(live_server: LiveServer) -> Callable[..., str]:
+    """``url("accounts:login")``: the live server's absolute address of a named route."""
+
+    def _url(name: str, *args: object) -> str:
+        return live_server.url + reverse(name, args=args)
+
+    return _url
+
+
+def shot(page: Page, name: str, *, full_page: bool = True) -> Path:
+    """Save a screenshot (the whole page unless told otherwise) as tests/e2e/screens/<name>.png."""
+    SCREENS.mkdir(exist_ok=True)
+    path = SCREENS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
+
+
+def tr(language: str, message: str) -> str:
+    """``message`` as the site's catalogue renders it in ``language``.
+
+    Assertions on visible text go through this, so they follow the catalogue instead of
+    guessing its wording."""
+    with translation.override(language):
+        return translation.gettext(message)
+
+
+def submit(form: Locator) -> Response:
+    """Click the form's submit button and return the response the page navigated to."""
+    with form.page.expect_navigation() as navigation:
+        form.locator("button[type=submit]").click()
+    response = navigation.value
+    assert response is not None
+    return response
+
+
+def sign_in(page: Page, url: Callable[..., str], *, email: str, password: str) -> Response:
+    page.goto(url("accounts:login"))
+    form = page.locator("main form")
+    form.locator("input[name=username]").fill(email)
+    form.locator("input[name=password]").fill(password)
+    return submit(form)

@@ -1,0 +1,3 @@
+from ukeoi.celery import app as celery_app
+
+__all__ = ("celery_app",)

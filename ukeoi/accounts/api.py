@@ -1,0 +1,94 @@
+from django.db import transaction
+from django.http import HttpRequest
+from ninja import Router, Status
+
+from ukeoi.accounts import services
+from ukeoi.accounts.auth import api_auth
+from ukeoi.accounts.models import User
+from ukeoi.accounts.schemas import (
+    MeOut,
+    MePatchIn,
+    RegisterIn,
+    TokenCreatedOut,
+    TokenIn,
+    TokenOut,
+)
+from ukeoi.core.api import errors
+
+router = Router(tags=["accounts"], auth=api_auth)
+
+
+def _me(user: User) -> dict[str, object]:
+    profile = user.profile
+    return {
+        "id": user.pk,
+        "email": user.email,
+        "username": user.username,
+        "display_name": user.display_name,
+        "language": user.language,
+        "identity_verified": user.is_identity_verified,
+        "date_joined": user.date_joined,
+        "profile": profile,
+    }
+
+
+def _actor(request: HttpRequest) -> User:
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, User)
+    return user
+
+
+@router.post("/accounts/register", auth=None, response={201: MeOut, **errors(400)})
+def register(request: HttpRequest, payload: RegisterIn) -> Status[dict[str, object]]:
+    """A1, A5: create an account. Retired or taken e-mail addresses and usernames are refused."""
+    user = services.user_register(**payload.dict())
+    return Status(201, _me(user))
+
+
+@router.get("/me", response={200: MeOut, **errors(401)})
+def me(request: HttpRequest) -> dict[str, object]:
+    return _me(User.objects.select_related("profile").get(pk=_actor(request).pk))
+
+
+@router.patch("/me", response={200: MeOut, **errors(400, 401, 403)})
+def me_update(request: HttpRequest, payload: MePatchIn) -> dict[str, object]:
+    """Change the display name and profile. The username can never change (A1)."""
+    actor = _actor(request)
+    with transaction.atomic():
+        if payload.display_name is not None:
+            services.user_update_display_name(actor=actor, display_name=payload.display_name)
+        if payload.profile is not None:
+            current = User.objects.select_related("profile").get(pk=actor.pk).profile
+            values = {
+                field: getattr(current, field) for field in services.PROFILE_FIELDS
+            } | payload.profile.dict(exclude_unset=True)
+            values = {k: ("" if v is None and k != "birth_date" else v) for k, v in values.items()}
+            services.profile_update(actor=actor, data=services.ProfileInput(**values))
+    return _me(User.objects.select_related("profile").get(pk=actor.pk))
+
+
+@router.get("/tokens", response={200: list[TokenOut], **errors(401)})
+def token_list(request: HttpRequest) -> list[object]:
+    return list(_actor(request).api_tokens.filter(revoked_at__isnull=True))
+
+
+@router.post("/tokens", response={201: TokenCreatedOut, **errors(400, 401, 403)})
+def token_create(request: HttpRequest, payload: TokenIn) -> Status[dict[str, object]]:
+    token, raw = services.api_token_create(actor=_actor(request), name=payload.name)
+    return Status(
+        201,
+        {
+            "id": token.pk,
+            "name": token.name,
+            "prefix": token.prefix,
+            "created_at": token.created_at,
+            "last_used_at": token.last_used_at,
+            "token": raw,
+        },
+    )
+
+
+@router.delete("/tokens/{token_id}", response={204: None, **errors(401, 403, 404)})
+def token_revoke(request: HttpRequest, token_id: int) -> Status[None]:
+    services.api_token_revoke(actor=_actor(request), token_id=token_id)
+    return Status(204, None)

@@ -1,0 +1,148 @@
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from ukeoi.accounts.enums import DocumentType, Language, Prefecture
+from ukeoi.accounts.models import User
+from ukeoi.accounts.validators import USERNAME_PATTERN
+
+
+class RegisterForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=20,
+        help_text=_(
+            "3–20 characters: a–z, 0–9, “_” and “-”. It is private and can never be changed."
+        ),
+        widget=forms.TextInput(attrs={"pattern": USERNAME_PATTERN, "autocomplete": "off"}),
+    )
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=40,
+        help_text=_("Shown to other users. You can change it at any time."),
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Password (again)"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("The two passwords do not match."))
+        return data
+
+
+class SignInForm(AuthenticationForm):
+    """A3: sign in with e-mail address and password."""
+
+    username = forms.EmailField(
+        label=_("E-mail address"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "The e-mail address or password is not correct. Please check both and try again."
+        ),
+        "withdrawn": _(
+            "This account has been withdrawn (退会済み) and can no longer sign in. "
+            "You can register again with a different e-mail address."
+        ),
+        "inactive": _("This account is suspended. Please contact the operators."),
+    }
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        if user.is_withdrawn:
+            raise ValidationError(self.error_messages["withdrawn"], code="withdrawn")
+        if not user.is_active:
+            raise ValidationError(self.error_messages["inactive"], code="inactive")
+
+
+class DisplayNameForm(forms.Form):
+    display_name = forms.CharField(label=_("Display name"), max_length=40)
+
+
+class ProfileForm(forms.Form):
+    legal_name = forms.CharField(label=_("Full legal name"), max_length=60, required=False)
+    legal_name_kana = forms.CharField(
+        label=_("Reading (katakana)"),
+        max_length=60,
+        required=False,
+        help_text=_("Full-width katakana, e.g. ヤマダ タロウ. Hiragana is converted."),
+    )
+    birth_date = forms.DateField(
+        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    postal_code = forms.CharField(label=_("Postal code"), max_length=8, required=False)
+    prefecture = forms.ChoiceField(
+        label=_("Prefecture"),
+        choices=[("", "---------"), *Prefecture.choices],
+        required=False,
+    )
+    city = forms.CharField(label=_("City, ward, town"), max_length=60, required=False)
+    street = forms.CharField(label=_("Street address"), max_length=100, required=False)
+    building = forms.CharField(label=_("Building and room"), max_length=100, required=False)
+    self_introduction = forms.CharField(
+        label=_("Self-introduction"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class PortfolioItemForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=100)
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    url = forms.URLField(label=_("URL"), required=False, assume_scheme="https")
+
+
+class EmailChangeForm(forms.Form):
+    new_email = forms.EmailField(label=_("New e-mail address"), max_length=254)
+    password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language for mail"), choices=Language.choices)
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=_("Token name"), max_length=60)
+
+
+class VerificationForm(forms.Form):
+    document_type = forms.ChoiceField(label=_("Identity document"), choices=DocumentType.choices)
+
+
+def user_initial(user: User) -> dict[str, Any]:
+    profile = user.profile
+    return {
+        "legal_name": profile.legal_name,
+        "legal_name_kana": profile.legal_name_kana,
+        "birth_date": profile.birth_date,
+        "postal_code": profile.postal_code,
+        "prefecture": profile.prefecture,
+        "city": profile.city,
+        "street": profile.street,
+        "building": profile.building,
+        "self_introduction": profile.self_introduction,
+    }

@@ -1,0 +1,252 @@
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ukeoi.accounts.enums import (
+    AccountStatus,
+    DocumentType,
+    Language,
+    Prefecture,
+    RetiredKind,
+    VerificationStatus,
+)
+from ukeoi.accounts.validators import username_validator
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username: str | None) -> "User":
+        # Sign-in is by e-mail address (A3), compared case-insensitively.
+        return self.get(email__iexact=username)
+
+    def create_user(
+        self,
+        email: str,
+        username: str,
+        display_name: str,
+        password: str | None = None,
+        **extra: object,
+    ) -> "User":
+        user = self.model(
+            email=self.normalize_email(email).lower(),
+            username=username.lower(),
+            display_name=display_name,
+            **extra,
+        )
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(
+        self, email: str, username: str, display_name: str, password: str | None = None
+    ) -> "User":
+        return self.create_user(
+            email, username, display_name, password, is_staff=True, is_superuser=True
+        )
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """An account; the same account may act as client and as lancer."""
+
+    # Sign-in identifier (A3); unique case-insensitively; retired on withdrawal (A5).
+    email = models.EmailField(_("e-mail address"), max_length=254)
+    # A1: fixed at registration, never changed; private (A2); retired on withdrawal (A5).
+    username = models.CharField(
+        _("username"), max_length=20, validators=[username_validator], editable=False
+    )
+    # A1: what other users see; may change at any time.
+    display_name = models.CharField(_("display name"), max_length=40)
+    # Lifecycle; a withdrawn account is never active again (see the constraint).
+    status = models.CharField(
+        _("status"), max_length=16, choices=AccountStatus.choices, default=AccountStatus.ACTIVE
+    )
+    # May sign in. False for withdrawn accounts and for accounts an operator suspended.
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("operator"), default=False)
+    language = models.CharField(
+        _("language"), max_length=8, choices=Language.choices, default=Language.JA
+    )
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # A4: set when an operator approves an identity verification request.
+    identity_verified_at = models.DateTimeField(_("identity verified at"), null=True, blank=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["username", "display_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+            models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=AccountStatus.values), name="user_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=AccountStatus.WITHDRAWN, is_active=True),
+                name="user_withdrawn_is_inactive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def is_identity_verified(self) -> bool:
+        return self.identity_verified_at is not None
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == AccountStatus.WITHDRAWN
+
+
+class Profile(models.Model):
+    """Personal data needed to be paid (A7) and the public self-introduction."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+    legal_name = models.CharField(_("full legal name"), max_length=60, blank=True)
+    legal_name_kana = models.CharField(_("reading (katakana)"), max_length=60, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=8, blank=True)
+    prefecture = models.CharField(
+        _("prefecture"), max_length=8, choices=Prefecture.choices, blank=True
+    )
+    city = models.CharField(_("city, ward, town"), max_length=60, blank=True)
+    street = models.CharField(_("street address"), max_length=100, blank=True)
+    building = models.CharField(_("building and room"), max_length=100, blank=True)
+    self_introduction = models.TextField(_("self-introduction"), max_length=4000, blank=True)
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def has_name_and_address(self) -> bool:
+        """A7 / M4: the name, its reading and the address needed for a payout are present."""
+        # A postal address needs the street line (町名・番地); the building is optional.
+        return all(
+            [
+                self.legal_name,
+                self.legal_name_kana,
+                self.postal_code,
+                self.prefecture,
+                self.city,
+                self.street,
+            ]
+        )
+
+
+class PortfolioItem(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="portfolio_items")
+    title = models.CharField(_("title"), max_length=100)
+    description = models.TextField(_("description"), max_length=2000, blank=True)
+    url = models.URLField(_("URL"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("portfolio item")
+        verbose_name_plural = _("portfolio items")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class IdentityVerification(models.Model):
+    """A4: a request to verify identity, decided by an operator."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="identity_verifications")
+    document_type = models.CharField(_("document"), max_length=32, choices=DocumentType.choices)
+    # pending -> approved | rejected (VERIFICATION_TRANSITIONS); at most one pending per user.
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=VerificationStatus.choices,
+        default=VerificationStatus.PENDING,
+    )
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    rejection_reason = models.CharField(_("reason for rejection"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("identity verification")
+        verbose_name_plural = _("identity verifications")
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(status=VerificationStatus.PENDING),
+                name="identity_one_pending_per_user",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=VerificationStatus.values),
+                name="identity_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_status_display()})"
+
+
+class RetiredIdentifier(models.Model):
+    """A5: an e-mail address (as HMAC-SHA256 of its normalised form) or a username
+    that belonged to a withdrawn account and can never be registered again."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=RetiredKind.choices)
+    # kind=email: hex HMAC digest, never the address; kind=username: the lower-case username.
+    value = models.CharField(_("value"), max_length=64)
+    retired_at = models.DateTimeField(_("retired"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("retired identifier")
+        verbose_name_plural = _("retired identifiers")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "value"], name="retired_kind_value_unique"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=RetiredKind.values), name="retired_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.value[:12]}"
+
+
+class ApiToken(models.Model):
+    """A personal access token for the JSON API. Only its SHA-256 digest is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=60)
+    # First characters of the token, shown so the owner can tell tokens apart.
+    prefix = models.CharField(_("prefix"), max_length=12)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    # Set once; a revoked token never authenticates again.
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -1,0 +1,443 @@
+"""Account use cases. Each is one transaction that validates, writes, audits and
+sends mail after commit. Forms and the API both call these, so the rules live here once."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from ukeoi.accounts.enums import (
+    VERIFICATION_TRANSITIONS,
+    DocumentType,
+    Language,
+    VerificationStatus,
+)
+from ukeoi.accounts.models import ApiToken, IdentityVerification, PortfolioItem, Profile, User
+from ukeoi.accounts.retired import is_email_retired, is_username_retired
+from ukeoi.accounts.validators import (
+    normalize_kana,
+    normalize_postal_code,
+    username_validator,
+    validate_katakana,
+)
+from ukeoi.core import clock
+from ukeoi.core.audit import audit
+from ukeoi.core.errors import ApplicationError, NotAllowed, NotFound
+from ukeoi.core.mail import send_templated_mail
+
+DISPLAY_NAME_MAX = 40
+
+
+class InvalidInput(ApplicationError):
+    code = "invalid"
+
+
+def _fail(fields: dict[str, list[Any]]) -> InvalidInput:
+    return InvalidInput(_("Please correct the errors below."), fields=fields)
+
+
+def _messages(error: ValidationError) -> list[Any]:
+    return list(error.messages)
+
+
+def _check_display_name(display_name: str, errors: dict[str, list[Any]]) -> str:
+    display_name = display_name.strip()
+    if not display_name:
+        errors.setdefault("display_name", []).append(_("Enter a display name."))
+    elif len(display_name) > DISPLAY_NAME_MAX:
+        errors.setdefault("display_name", []).append(
+            _("Use at most %(max)d characters.") % {"max": DISPLAY_NAME_MAX}
+        )
+    return display_name
+
+
+def _others(exclude_pk: int | None) -> "QuerySet[User]":
+    users = User.objects.all()
+    return users if exclude_pk is None else users.exclude(pk=exclude_pk)
+
+
+def _check_new_email(email: str, errors: dict[str, list[Any]], *, exclude_pk: int | None) -> str:
+    email = email.strip()
+    try:
+        validate_email(email)
+    except ValidationError as e:
+        errors.setdefault("email", []).extend(_messages(e))
+        return email
+    if is_email_retired(email):
+        errors.setdefault("email", []).append(
+            _(
+                "This e-mail address belonged to a withdrawn account and cannot be "
+                "registered again. Please use another address."
+            )
+        )
+    elif _others(exclude_pk).filter(email__iexact=email).exists():
+        errors.setdefault("email", []).append(
+            _("An account with this e-mail address already exists.")
+        )
+    return email
+
+
+def registration_errors(
+    *, email: str, username: str, display_name: str, password: str
+) -> dict[str, list[Any]]:
+    """A1, A5: what is wrong with these registration details (empty when nothing is)."""
+    errors: dict[str, list[Any]] = {}
+    _check_new_email(email, errors, exclude_pk=None)
+    try:
+        username_validator(username)
+    except ValidationError as e:
+        errors.setdefault("username", []).extend(_messages(e))
+    else:
+        if is_username_retired(username):
+            errors.setdefault("username", []).append(
+                _("This username belonged to a withdrawn account and cannot be used again.")
+            )
+        elif User.objects.filter(username__iexact=username).exists():
+            errors.setdefault("username", []).append(_("This username is already taken."))
+    _check_display_name(display_name, errors)
+    candidate = User(email=email, username=username, display_name=display_name)
+    try:
+        password_validation.validate_password(password, candidate)
+    except ValidationError as e:
+        errors.setdefault("password", []).extend(_messages(e))
+    return errors
+
+
+def user_register(
+    *,
+    email: str,
+    username: str,
+    display_name: str,
+    password: str,
+    language: str = Language.JA,
+) -> User:
+    """A1, A5: create an account. Refuses taken or retired e-mail addresses and usernames."""
+    email, username, display_name = email.strip(), username.strip(), display_name.strip()
+    errors = registration_errors(
+        email=email, username=username, display_name=display_name, password=password
+    )
+    if errors:
+        raise _fail(errors)
+    if language not in Language.values:
+        language = Language.JA
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email=email,
+                username=username,
+                display_name=display_name,
+                password=password,
+                language=language,
+            )
+            Profile.objects.create(user=user)
+            audit(
+                actor=user,
+                subject=user,
+                action="account.registered",
+                after={"username": user.username},
+            )
+            send_templated_mail(
+                to=user.email, template="welcome", context={"user": user}, language=language
+            )
+    except IntegrityError:
+        # Lost a race with a registration of the same address or username.
+        raise _fail(
+            {"email": [_("An account with this e-mail address or username already exists.")]}
+        ) from None
+    return user
+
+
+def user_update_display_name(*, actor: User, display_name: str) -> User:
+    """A1: the display name may change at any time; the username never does."""
+    errors: dict[str, list[Any]] = {}
+    display_name = _check_display_name(display_name, errors)
+    if errors:
+        raise _fail(errors)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=actor.pk)
+        before = user.display_name
+        if before != display_name:
+            user.display_name = display_name
+            user.save(update_fields=["display_name"])
+            audit(
+                actor=actor,
+                subject=user,
+                action="account.display_name_changed",
+                before={"display_name": before},
+                after={"display_name": display_name},
+            )
+    return user
+
+
+PROFILE_FIELDS = (
+    "legal_name",
+    "legal_name_kana",
+    "birth_date",
+    "postal_code",
+    "prefecture",
+    "city",
+    "street",
+    "building",
+    "self_introduction",
+)
+
+
+@dataclass(frozen=True)
+class ProfileInput:
+    legal_name: str = ""
+    legal_name_kana: str = ""
+    birth_date: date | None = None
+    postal_code: str = ""
+    prefecture: str = ""
+    city: str = ""
+    street: str = ""
+    building: str = ""
+    self_introduction: str = ""
+
+
+def profile_update(*, actor: User, data: ProfileInput) -> Profile:
+    """A7: personal data needed for payouts, validated and normalised."""
+    from ukeoi.accounts.enums import Prefecture
+
+    errors: dict[str, list[Any]] = {}
+    values: dict[str, Any] = {f: getattr(data, f) for f in PROFILE_FIELDS}
+    for name in PROFILE_FIELDS:
+        if isinstance(values[name], str):
+            values[name] = values[name].strip()
+    if values["legal_name_kana"]:
+        values["legal_name_kana"] = normalize_kana(values["legal_name_kana"])
+        try:
+            validate_katakana(values["legal_name_kana"])
+        except ValidationError as e:
+            errors["legal_name_kana"] = _messages(e)
+    if values["postal_code"]:
+        try:
+            values["postal_code"] = normalize_postal_code(values["postal_code"])
+        except ValidationError as e:
+            errors["postal_code"] = _messages(e)
+    if values["prefecture"] and values["prefecture"] not in Prefecture.values:
+        errors["prefecture"] = [_("Choose a prefecture from the list.")]
+    birth = values["birth_date"]
+    if birth is not None and not (date(1900, 1, 1) <= birth <= clock.today()):
+        errors["birth_date"] = [_("Enter a real date of birth.")]
+    limits = {f.name: f.max_length for f in Profile._meta.get_fields() if hasattr(f, "max_length")}
+    for name, value in values.items():
+        limit = limits.get(name)
+        if isinstance(value, str) and limit and len(value) > limit and name not in errors:
+            errors[name] = [_("Use at most %(max)d characters.") % {"max": limit}]
+    if errors:
+        raise _fail(errors)
+    with transaction.atomic():
+        User.objects.select_for_update().get(pk=actor.pk)
+        profile, _created = Profile.objects.get_or_create(user=actor)
+        before = {f: _jsonable(getattr(profile, f)) for f in PROFILE_FIELDS}
+        for name, value in values.items():
+            setattr(profile, name, value)
+        profile.save()
+        after = {f: _jsonable(getattr(profile, f)) for f in PROFILE_FIELDS}
+        changed = [f for f in PROFILE_FIELDS if before[f] != after[f]]
+        if changed:
+            # Personal data is not copied into the audit trail: only which fields changed.
+            audit(actor=actor, subject=profile, action="profile.updated", after={"fields": changed})
+    return profile
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def account_email_change(*, actor: User, new_email: str, password: str) -> User:
+    """Change the sign-in address; the current password confirms it. Both addresses are told."""
+    errors: dict[str, list[Any]] = {}
+    if not actor.check_password(password):
+        errors["password"] = [_("The password is not correct.")]
+    new_email = _check_new_email(new_email, errors, exclude_pk=actor.pk)
+    if errors:
+        raise _fail(errors)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=actor.pk)
+        old_email = user.email
+        if old_email.lower() == new_email.lower():
+            return user
+        user.email = User.objects.normalize_email(new_email).lower()
+        user.save(update_fields=["email"])
+        audit(actor=actor, subject=user, action="account.email_changed")
+        context = {"user": user, "new_email": user.email}
+        for to in (old_email, user.email):
+            send_templated_mail(
+                to=to, template="email_changed", context=context, language=user.language
+            )
+    return user
+
+
+def account_language_set(*, actor: User, language: str) -> User:
+    if language not in Language.values:
+        raise _fail({"language": [_("Choose a language from the list.")]})
+    if actor.language != language:
+        actor.language = language
+        actor.save(update_fields=["language"])
+    return actor
+
+
+def portfolio_item_add(
+    *, actor: User, title: str, description: str = "", url: str = ""
+) -> PortfolioItem:
+    errors: dict[str, list[Any]] = {}
+    title, description, url = title.strip(), description.strip(), url.strip()
+    if not title:
+        errors["title"] = [_("Enter a title.")]
+    elif len(title) > 100:
+        errors["title"] = [_("Use at most %(max)d characters.") % {"max": 100}]
+    if len(description) > 2000:
+        errors["description"] = [_("Use at most %(max)d characters.") % {"max": 2000}]
+    if url:
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError:
+            errors["url"] = [_("Enter a web address starting with http:// or https://.")]
+    if errors:
+        raise _fail(errors)
+    with transaction.atomic():
+        item = PortfolioItem.objects.create(
+            user=actor, title=title, description=description, url=url
+        )
+        audit(actor=actor, subject=item, action="portfolio.added", after={"title": title})
+    return item
+
+
+def portfolio_item_delete(*, actor: User, item_id: int) -> None:
+    with transaction.atomic():
+        item = PortfolioItem.objects.select_for_update().filter(pk=item_id, user=actor).first()
+        if item is None:
+            raise NotFound(_("That portfolio item does not exist."))
+        audit(actor=actor, subject=item, action="portfolio.deleted", before={"title": item.title})
+        item.delete()
+
+
+def identity_verification_request(*, actor: User, document_type: str) -> IdentityVerification:
+    """A4: ask the operators to verify identity; one pending request at a time."""
+    if document_type not in DocumentType.values:
+        raise _fail({"document_type": [_("Choose a document from the list.")]})
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=actor.pk)
+        if user.is_identity_verified:
+            raise ApplicationError(_("Your identity is already verified."), code="already_verified")
+        if user.identity_verifications.filter(status=VerificationStatus.PENDING).exists():
+            raise ApplicationError(
+                _("Your request is already being reviewed. Please wait for the result."),
+                code="already_pending",
+            )
+        request = IdentityVerification.objects.create(user=user, document_type=document_type)
+        audit(
+            actor=actor,
+            subject=request,
+            action="identity.requested",
+            after={"document_type": document_type},
+        )
+    return request
+
+
+def identity_verification_decide(
+    *, actor: User, verification_id: int, approve: bool, reason: str = ""
+) -> IdentityVerification:
+    """A4: an operator approves or rejects a pending request; the user is told by mail."""
+    if not actor.is_staff:
+        raise NotAllowed(_("Only operators can decide identity verification requests."))
+    with transaction.atomic():
+        request = (
+            IdentityVerification.objects.select_for_update()
+            .select_related("user")
+            .filter(pk=verification_id)
+            .first()
+        )
+        if request is None:
+            raise NotFound(_("That verification request does not exist."))
+        new_status = VerificationStatus.APPROVED if approve else VerificationStatus.REJECTED
+        if new_status not in VERIFICATION_TRANSITIONS[request.status]:
+            raise ApplicationError(
+                _("This request has already been decided."), code="already_decided"
+            )
+        user = User.objects.select_for_update().get(pk=request.user_id)
+        before = request.status
+        request.status = new_status
+        request.decided_at = clock.now()
+        request.decided_by = actor
+        request.rejection_reason = "" if approve else reason.strip()[:200]
+        request.save(update_fields=["status", "decided_at", "decided_by", "rejection_reason"])
+        if approve:
+            user.identity_verified_at = request.decided_at
+            user.save(update_fields=["identity_verified_at"])
+        audit(
+            actor=actor,
+            subject=request,
+            action="identity.decided",
+            before={"status": before},
+            after={"status": new_status},
+        )
+        send_templated_mail(
+            to=user.email,
+            template="identity_decided",
+            context={"user": user, "approved": approve, "reason": request.rejection_reason},
+            language=user.language,
+        )
+    return request
+
+
+TOKEN_PREFIX = "uk_"
+
+
+def token_digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
+    """Create a personal access token. The raw token is returned once and never stored."""
+    name = name.strip()
+    if not name:
+        raise _fail({"name": [_("Give the token a name, so you can recognise it later.")]})
+    if len(name) > 60:
+        raise _fail({"name": [_("Use at most %(max)d characters.") % {"max": 60}]})
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=actor, name=name, prefix=raw[:10], digest=token_digest(raw)
+        )
+        audit(actor=actor, subject=token, action="api_token.created", after={"name": name})
+    return token, raw
+
+
+def api_token_revoke(*, actor: User, token_id: int) -> ApiToken:
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update().filter(pk=token_id, user=actor).first()
+        if token is None:
+            raise NotFound(_("That token does not exist."))
+        if token.revoked_at is None:
+            token.revoked_at = clock.now()
+            token.save(update_fields=["revoked_at"])
+            audit(actor=actor, subject=token, action="api_token.revoked")
+    return token
+
+
+def api_token_authenticate(raw: str) -> User | None:
+    """The user a bearer token belongs to, if the token is live and the account active."""
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=token_digest(raw), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    now = clock.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

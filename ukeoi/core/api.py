@@ -1,0 +1,100 @@
+"""Pieces every app's API router uses: the one error shape and its registration."""
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+
+from ukeoi.core.errors import ApplicationError
+
+
+class ErrorOut(Schema):
+    """Every 4xx answer: a stable machine code, a message in the request's language, and
+    messages per input field where the problem is a field."""
+
+    code: str
+    message: str
+    fields: dict[str, list[str]]
+
+
+def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
+    """`response={200: Out, **errors(400, 401)}` declares the error answers of a route."""
+    return dict.fromkeys(statuses, ErrorOut)
+
+
+def _field_message(err: dict[str, Any]) -> str:
+    kind = err.get("type", "")
+    loc = [str(p) for p in err.get("loc", ())]
+    if kind == "extra_forbidden" and loc and loc[-1] == "username":
+        return _("The username can never be changed.")
+    if kind == "missing":
+        return _("This field is required.")
+    if kind == "extra_forbidden":
+        return _("This field is not accepted here.")
+    if kind.startswith("string_too_long"):
+        return _("This value is too long.")
+    if kind == "json_invalid":
+        return _("The request body is not valid JSON.")
+    return _("Enter a valid value.")
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    def respond(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
+        return api.create_response(request, body, status=status)
+
+    @api.exception_handler(ApplicationError)
+    def application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+        return respond(request, exc.status, exc.as_dict())
+
+    @api.exception_handler(ValidationError)
+    def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        fields: dict[str, list[str]] = {}
+        for err in exc.errors:
+            loc = [
+                str(p) for p in err.get("loc", ()) if p not in ("body", "payload", "query", "path")
+            ]
+            fields.setdefault(".".join(loc) or "body", []).append(_field_message(err))
+        return respond(
+            request,
+            400,
+            {"code": "invalid", "message": _("Please correct the errors below."), "fields": fields},
+        )
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        message = _("Sign in, or send a valid API token as “Authorization: Bearer <token>”.")
+        return respond(request, 401, {"code": "unauthenticated", "message": message, "fields": {}})
+
+    @api.exception_handler(AuthorizationError)
+    def forbidden(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
+        message = _("You are not allowed to do this.")
+        return respond(request, 403, {"code": "forbidden", "message": message, "fields": {}})
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        message = _("Not found.")
+        return respond(request, 404, {"code": "not_found", "message": message, "fields": {}})
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if exc.status_code == 400:
+            # django-ninja's only HttpError(400): a request body it cannot parse. Its own
+            # message is English whatever the request's language.
+            message = _("The request body is not valid JSON.")
+            return respond(
+                request, 400, {"code": "invalid", "message": message, "fields": {"body": [message]}}
+            )
+        if exc.status_code == 403:
+            # django-ninja's HttpError(403): the session's CSRF token is missing or wrong.
+            message = _(
+                "The request was refused because its CSRF token is missing or wrong. "
+                "Reload the page, or use an API token instead of the session."
+            )
+            return respond(request, 403, {"code": "csrf_failed", "message": message, "fields": {}})
+        return respond(
+            request,
+            exc.status_code,
+            {"code": f"http_{exc.status_code}", "message": str(exc.message), "fields": {}},
+        )

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from ukeoi.accounts import views as account_views
+from ukeoi.api import api
+from ukeoi.core import views as core_views
+
+admin.site.site_header = _("ukeoi operations")
+admin.site.site_title = _("ukeoi operations")
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("accounts/", include("ukeoi.accounts.urls")),
+    path("users/<int:user_id>/", account_views.public_profile, name="public_profile"),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("dev/outbox/", core_views.dev_outbox, name="dev_outbox"),
+]
