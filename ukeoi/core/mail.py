@@ -31,4 +31,5 @@ def send_templated_mail(
         send_email.delay(subject=subject, body=body, to=[to])
         logger.info("mail queued: %s", template)
 
-    transaction.on_commit(_enqueue)
+    # A mail that cannot be queued is logged; it never undoes or fails the committed action.
+    transaction.on_commit(_enqueue, robust=True)
