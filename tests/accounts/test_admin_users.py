@@ -64,5 +64,6 @@ def test_operator_cannot_create_an_account_the_rules_refuse(
     response = operator_client.post(ADD_URL, _form(**overrides))
 
     assert response.status_code == 200
+    assert response.context_data is not None
     assert field in response.context_data["adminform"].form.errors
     assert User.objects.count() == before
