@@ -18,6 +18,7 @@ setup: $(VENV)/.synced
 run: export DEBUG = true
 run: setup
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_bank_master
 	$(PY) manage.py demo_data
 	$(PY) manage.py runserver 127.0.0.1:8000
 

@@ -13,6 +13,10 @@ from ukeoi.accounts.enums import VerificationStatus
 from ukeoi.accounts.forms import RegisterForm
 from ukeoi.accounts.models import (
     ApiToken,
+    Bank,
+    BankAccount,
+    BankBranch,
+    BankMasterLoad,
     IdentityVerification,
     PortfolioItem,
     Profile,
@@ -192,3 +196,38 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Bank)
+class BankAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "kana")
+    search_fields = ("code", "name", "kana", "hira", "roma")
+
+
+@admin.register(BankBranch)
+class BankBranchAdmin(admin.ModelAdmin):
+    list_display = ("bank", "code", "name", "kana")
+    search_fields = ("bank__code", "code", "name", "kana", "hira")
+    list_select_related = ("bank",)
+    raw_id_fields = ("bank",)
+
+
+@admin.register(BankMasterLoad)
+class BankMasterLoadAdmin(admin.ModelAdmin):
+    """Refresh with `manage.py load_bank_master` after upgrading the zengin-code package."""
+
+    list_display = ("data_date", "banks", "branches", "loaded_at")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BankAccount)
+class BankAccountAdmin(admin.ModelAdmin):
+    list_display = ("user", "bank", "branch", "account_type", "holder_kana", "updated_at")
+    search_fields = ("user__email", "holder_kana", "bank__code")
+    list_select_related = ("user", "bank", "branch")
+    raw_id_fields = ("user", "bank", "branch")

@@ -1,11 +1,16 @@
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from ninja import Router, Status
 
-from ukeoi.accounts import services
+from ukeoi.accounts import selectors, services
 from ukeoi.accounts.auth import api_auth
-from ukeoi.accounts.models import User
+from ukeoi.accounts.models import BankAccount, User
 from ukeoi.accounts.schemas import (
+    BankAccountIn,
+    BankAccountOut,
+    BankOut,
+    BranchOut,
     MeOut,
     MePatchIn,
     RegisterIn,
@@ -14,6 +19,7 @@ from ukeoi.accounts.schemas import (
     TokenOut,
 )
 from ukeoi.core.api import errors
+from ukeoi.core.errors import NotFound
 
 router = Router(tags=["accounts"], auth=api_auth)
 
@@ -92,3 +98,40 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Status[dict[str, obj
 def token_revoke(request: HttpRequest, token_id: int) -> Status[None]:
     services.api_token_revoke(actor=_actor(request), token_id=token_id)
     return Status(204, None)
+
+
+@router.get("/banks", response={200: list[BankOut], **errors(400, 401)})
+def bank_list(request: HttpRequest, q: str = "") -> list[object]:
+    """A7: banks by name (kanji, kana, romaji) or code prefix; at most 20."""
+    return list(selectors.bank_search(query=q))
+
+
+@router.get("/banks/{bank_code}/branches", response={200: list[BranchOut], **errors(400, 401)})
+def branch_list(request: HttpRequest, bank_code: str, q: str = "") -> list[object]:
+    return list(selectors.branch_search(bank_code=bank_code, query=q))
+
+
+@router.get("/me/bank-account", response={200: BankAccountOut, **errors(401, 404)})
+def bank_account_get(request: HttpRequest) -> object:
+    account = (
+        BankAccount.objects.select_related("bank", "branch").filter(user=_actor(request)).first()
+    )
+    if account is None:
+        raise NotFound(_("No bank account is registered yet."))
+    return account
+
+
+@router.put("/me/bank-account", response={200: BankAccountOut, **errors(400, 401, 403)})
+def bank_account_put(request: HttpRequest, payload: BankAccountIn) -> object:
+    """A7: register or replace the account payouts go to."""
+    branch_code, number = payload.branch_code, payload.number
+    if payload.bank_code == services.JAPAN_POST_BANK_CODE and payload.kigo:
+        branch_code, number = services.japan_post_account(kigo=payload.kigo, bango=payload.bango)
+    return services.bank_account_set(
+        actor=_actor(request),
+        bank_code=payload.bank_code,
+        branch_code=branch_code,
+        account_type=payload.account_type,
+        number=number,
+        holder_name=payload.holder_name,
+    )

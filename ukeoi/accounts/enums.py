@@ -91,3 +91,11 @@ class Prefecture(models.TextChoices):
     MIYAZAKI = "宮崎県"
     KAGOSHIMA = "鹿児島県"
     OKINAWA = "沖縄県"
+
+
+class BankAccountType(models.IntegerChoices):
+    """Zengin account type codes (JAPAN.md)."""
+
+    ORDINARY = 1, _("Ordinary (普通)")
+    CURRENT = 2, _("Current (当座)")
+    SAVINGS = 4, _("Savings (貯蓄)")

@@ -5,7 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from ukeoi.accounts.enums import DocumentType, Language, Prefecture
+from ukeoi.accounts.enums import BankAccountType, DocumentType, Language, Prefecture
 from ukeoi.accounts.models import User
 from ukeoi.accounts.validators import USERNAME_PATTERN
 
@@ -146,3 +146,26 @@ def user_initial(user: User) -> dict[str, Any]:
         "building": profile.building,
         "self_introduction": profile.self_introduction,
     }
+
+
+class BankAccountForm(forms.Form):
+    """A7: bank and branch by code (found with the search above the form)."""
+
+    bank_code = forms.CharField(label=_("Bank code"), max_length=4, help_text=_("4 digits"))
+    branch_code = forms.CharField(
+        label=_("Branch code"),
+        max_length=3,
+        required=False,
+        help_text=_("3 digits. For ゆうちょ銀行 you may leave it empty and enter 記号/番号 below."),
+    )
+    account_type = forms.TypedChoiceField(
+        label=_("Account type"), choices=BankAccountType.choices, coerce=int
+    )
+    number = forms.CharField(label=_("Account number"), max_length=7, required=False)
+    kigo = forms.CharField(label=_("記号 (ゆうちょ銀行)"), max_length=5, required=False)
+    bango = forms.CharField(label=_("番号 (ゆうちょ銀行)"), max_length=8, required=False)
+    holder_name = forms.CharField(
+        label=_("Account holder (katakana)"),
+        max_length=60,
+        help_text=_("As the bank has it, e.g. ヤマダ タロウ."),
+    )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ukeoi.accounts.enums import (
     AccountStatus,
+    BankAccountType,
     DocumentType,
     Language,
     Prefecture,
@@ -250,3 +251,90 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class Bank(models.Model):
+    """The Zengin bank master (from the zengin-code package; `manage.py load_bank_master`)."""
+
+    code = models.CharField(_("bank code"), max_length=4, unique=True)
+    name = models.CharField(_("bank name"), max_length=60)
+    kana = models.CharField(_("bank name (kana)"), max_length=60)
+    hira = models.CharField(max_length=60, blank=True)
+    roma = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("bank")
+        verbose_name_plural = _("banks")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class BankBranch(models.Model):
+    bank = models.ForeignKey(Bank, on_delete=models.CASCADE, related_name="branches")
+    code = models.CharField(_("branch code"), max_length=3)
+    name = models.CharField(_("branch name"), max_length=60)
+    kana = models.CharField(_("branch name (kana)"), max_length=60)
+    hira = models.CharField(max_length=60, blank=True)
+    roma = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("bank branch")
+        verbose_name_plural = _("bank branches")
+        ordering = ["bank__code", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["bank", "code"], name="branch_code_per_bank"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class BankMasterLoad(models.Model):
+    """One load of the bank master: which data date it carried, and when it was loaded."""
+
+    data_date = models.DateField(_("data date"))
+    banks = models.PositiveIntegerField(_("banks"))
+    branches = models.PositiveIntegerField(_("branches"))
+    loaded_at = models.DateTimeField(_("loaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("bank master load")
+        verbose_name_plural = _("bank master loads")
+        ordering = ["-loaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.data_date} ({self.banks} / {self.branches})"
+
+
+class BankAccount(models.Model):
+    """A7: where payouts go. One per user; the holder name is kept in the bank
+    character set (half-width kana), as it goes into the transfer file."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="bank_account")
+    bank = models.ForeignKey(Bank, on_delete=models.PROTECT, verbose_name=_("bank"))
+    branch = models.ForeignKey(BankBranch, on_delete=models.PROTECT, verbose_name=_("branch"))
+    account_type = models.PositiveSmallIntegerField(
+        _("account type"), choices=BankAccountType.choices, default=BankAccountType.ORDINARY
+    )
+    # Exactly 7 digits (Japan Post Bank 記号/番号 are converted on entry).
+    number = models.CharField(_("account number"), max_length=7)
+    holder_kana = models.CharField(_("account holder (kana)"), max_length=30)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("bank account")
+        verbose_name_plural = _("bank accounts")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(account_type__in=BankAccountType.values),
+                name="bank_account_type_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(number__regex=r"^[0-9]{7}$"), name="bank_account_number_7"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bank.code}-{self.branch.code} {self.number}"

@@ -1,7 +1,7 @@
 from datetime import date, datetime
 
 from ninja import Schema
-from pydantic import ConfigDict, Field, StrictStr
+from pydantic import ConfigDict, Field, StrictInt, StrictStr
 
 
 class StrictIn(Schema):
@@ -72,3 +72,36 @@ class TokenOut(Schema):
 
 class TokenCreatedOut(TokenOut):
     token: str = Field(description="The token itself. Shown once; store it now.")
+
+
+class BankOut(Schema):
+    code: str
+    name: str
+    kana: str
+
+
+class BranchOut(Schema):
+    code: str
+    name: str
+    kana: str
+
+
+class BankAccountOut(Schema):
+    bank: BankOut
+    branch: BranchOut
+    account_type: int
+    number: str
+    holder_kana: str
+
+
+class BankAccountIn(StrictIn):
+    """Bank and branch by code. For Japan Post Bank (9900) give kigo and bango instead of
+    branch_code and number."""
+
+    bank_code: StrictStr = Field(max_length=4)
+    branch_code: StrictStr = Field(default="", max_length=3)
+    account_type: StrictInt
+    number: StrictStr = Field(default="", max_length=7)
+    kigo: StrictStr = Field(default="", max_length=5)
+    bango: StrictStr = Field(default="", max_length=8)
+    holder_name: StrictStr = Field(max_length=60)

@@ -16,6 +16,7 @@ urlpatterns = [
         "profile/portfolio/<int:item_id>/delete/", views.portfolio_delete, name="portfolio_delete"
     ),
     path("verification/", views.identity_verification, name="verification"),
+    path("bank/", views.bank_account, name="bank_account"),
     path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/change/done/",

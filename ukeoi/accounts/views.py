@@ -11,9 +11,10 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ukeoi.accounts import services
+from ukeoi.accounts import selectors, services
 from ukeoi.accounts.enums import VerificationStatus
 from ukeoi.accounts.forms import (
+    BankAccountForm,
     DisplayNameForm,
     EmailChangeForm,
     LanguageForm,
@@ -25,7 +26,7 @@ from ukeoi.accounts.forms import (
     VerificationForm,
     user_initial,
 )
-from ukeoi.accounts.models import PortfolioItem, User
+from ukeoi.accounts.models import BankAccount, PortfolioItem, User
 from ukeoi.core.errors import ApplicationError
 from ukeoi.core.forms import InvalidIs400, apply_error
 
@@ -277,3 +278,67 @@ def public_profile(request: HttpRequest, user_id: int) -> HttpResponse:
         pk=user_id,
     )
     return render(request, "accounts/public_profile.html", {"subject": subject})
+
+
+@login_required
+def bank_account(request: HttpRequest) -> HttpResponse:
+    """A7: the account payouts go to, with bank and branch search by name or code."""
+    user = request.user
+    assert isinstance(user, User)
+    current = BankAccount.objects.select_related("bank", "branch").filter(user=user).first()
+    initial: dict[str, object] = {}
+    if current is not None:
+        initial = {
+            "bank_code": current.bank.code,
+            "branch_code": current.branch.code,
+            "account_type": current.account_type,
+            "number": current.number,
+            "holder_name": current.holder_kana,
+        }
+    initial.update({k: v for k, v in request.GET.items() if k in ("bank_code", "branch_code")})
+    form = BankAccountForm(request.POST or None, initial=initial)
+    invalid = False
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                branch_code, number = data["branch_code"], data["number"]
+                if data["bank_code"] == services.JAPAN_POST_BANK_CODE and data["kigo"]:
+                    branch_code, number = services.japan_post_account(
+                        kigo=data["kigo"], bango=data["bango"]
+                    )
+                services.bank_account_set(
+                    actor=user,
+                    bank_code=data["bank_code"],
+                    branch_code=branch_code,
+                    account_type=data["account_type"],
+                    number=number,
+                    holder_name=data["holder_name"],
+                )
+            except ApplicationError as error:
+                apply_error(form, error)
+            else:
+                messages.success(request, _("Your bank account has been saved."))
+                return redirect("accounts:bank_account")
+        invalid = True
+    bank_query = request.GET.get("bank_q", "")
+    bank_code = request.GET.get("bank_code") or (current.bank.code if current else "")
+    branch_query = request.GET.get("branch_q", "")
+    return _render(
+        request,
+        "accounts/bank_account.html",
+        {
+            "form": form,
+            "current": current,
+            "bank_query": bank_query,
+            "banks": selectors.bank_search(query=bank_query) if bank_query else [],
+            "branch_query": branch_query,
+            "search_bank_code": bank_code,
+            "branches": (
+                selectors.branch_search(bank_code=bank_code, query=branch_query)
+                if bank_code and branch_query
+                else []
+            ),
+        },
+        invalid=invalid,
+    )

@@ -1,0 +1,38 @@
+"""Reads for the account pages and API."""
+
+import unicodedata
+
+import jaconv
+from django.db.models import Q, QuerySet
+
+from ukeoi.accounts.models import Bank, BankBranch
+
+SEARCH_LIMIT = 20
+
+
+def _search_terms(query: str) -> tuple[str, str]:
+    """The query as typed (NFKC) and as hiragana, so みずほ, ミズホ and ﾐｽﾞﾎ all match."""
+    text = unicodedata.normalize("NFKC", query).strip()
+    return text, jaconv.kata2hira(text)
+
+
+def bank_search(*, query: str) -> QuerySet[Bank]:
+    """Banks by code prefix or by name in kanji, kana or romaji."""
+    text, hira = _search_terms(query)
+    if not text:
+        return Bank.objects.none()
+    condition = Q(name__icontains=text) | Q(hira__contains=hira) | Q(roma__icontains=text)
+    if text.isdigit():
+        condition |= Q(code__startswith=text)
+    return Bank.objects.filter(condition).order_by("code")[:SEARCH_LIMIT]
+
+
+def branch_search(*, bank_code: str, query: str) -> QuerySet[BankBranch]:
+    text, hira = _search_terms(query)
+    branches = BankBranch.objects.filter(bank__code=bank_code)
+    if text:
+        condition = Q(name__icontains=text) | Q(hira__contains=hira) | Q(roma__icontains=text)
+        if text.isdigit():
+            condition |= Q(code__startswith=text)
+        branches = branches.filter(condition)
+    return branches.order_by("code")[:SEARCH_LIMIT]
