@@ -56,3 +56,147 @@ class ApiTokenFactory(factory.django.DjangoModelFactory[ApiToken]):
     raw = factory.Sequence(lambda n: f"{TOKEN_PREFIX}factory-token-{n:08d}")
     prefix = factory.LazyAttribute(lambda o: o.raw[:10])
     digest = factory.LazyAttribute(lambda o: token_digest(o.raw))
+
+
+# --- jobs (issue 4) -------------------------------------------------------------------------
+# Rows as the services leave them; tests that exercise a service call the service itself.
+
+from datetime import datetime, timedelta  # noqa: E402
+
+from ukeoi.core import clock  # noqa: E402
+from ukeoi.jobs.models import Job, MessageThread, Proposal, TaskSubmission  # noqa: E402
+
+
+def _in_days(days: int) -> datetime:
+    return clock.now() + timedelta(days=days)
+
+
+class JobFactory(factory.django.DjangoModelFactory[Job]):
+    """An open project with a 10,000–50,000 yen budget and a deadline a week ahead."""
+
+    class Meta:
+        model = Job
+
+    client = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"ロゴ制作のご依頼 {n}")
+    description = "新サービスのロゴを制作してください。"
+    category = "design"
+    format = "project"
+    budget_min = 10_000
+    budget_max = 50_000
+    deadline = factory.LazyFunction(lambda: _in_days(7))
+    status = "open"
+
+
+class CompetitionFactory(JobFactory):
+    """An open competition whose 30,000 yen prize is taken as escrowed (no ledger rows)."""
+
+    format = "competition"
+    budget_min = 30_000
+    budget_max = 30_000
+
+
+class TaskFactory(JobFactory):
+    """An open task: 10 units of 500 yen (no ledger rows: confirm a payment for those)."""
+
+    format = "task"
+    unit_reward = 500
+    units = 10
+    budget_min = 5_000
+    budget_max = 5_000
+
+
+class ProposalFactory(factory.django.DjangoModelFactory[Proposal]):
+    """A pending proposal on an open project, with its message thread."""
+
+    class Meta:
+        model = Proposal
+        skip_postgeneration_save = True
+
+    job = factory.SubFactory(JobFactory)
+    lancer = factory.SubFactory(UserFactory)
+    amount = 30_000
+    delivery_date = factory.LazyFunction(lambda: _in_days(30).date())
+    message = "ご提案いたします。よろしくお願いいたします。"
+    status = "pending"
+    thread = factory.RelatedFactory(
+        "tests.factories.MessageThreadFactory",
+        factory_related_name="proposal",
+        client=factory.SelfAttribute("..job.client"),
+        lancer=factory.SelfAttribute("..lancer"),
+    )
+
+
+class MessageThreadFactory(factory.django.DjangoModelFactory[MessageThread]):
+    class Meta:
+        model = MessageThread
+
+    client = factory.SubFactory(UserFactory)
+    lancer = factory.SubFactory(UserFactory)
+
+
+class TaskSubmissionFactory(factory.django.DjangoModelFactory[TaskSubmission]):
+    class Meta:
+        model = TaskSubmission
+
+    job = factory.SubFactory(TaskFactory)
+    lancer = factory.SubFactory(UserFactory)
+    content = "作業結果です。"
+    status = "submitted"
+
+
+# --- helpdesk (H1–H3). Models by label, so this block needs no imports of its own. ----------
+
+
+class FaqCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "helpdesk.FaqCategory"
+
+    slug = factory.Sequence(lambda n: f"category-{n}")
+    name_ja = factory.Sequence(lambda n: f"カテゴリ{n}")
+    name_en = factory.Sequence(lambda n: f"Category {n}")
+    order = factory.Sequence(lambda n: 100 + n)
+
+
+class FaqArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "helpdesk.FaqArticle"
+
+    category = factory.SubFactory(FaqCategoryFactory)
+    slug = factory.Sequence(lambda n: f"article-{n}")
+    title_ja = factory.Sequence(lambda n: f"記事{n}")
+    title_en = factory.Sequence(lambda n: f"Article {n}")
+    body_ja = "本文です。"
+    body_en = "The body."
+    published = True
+
+
+class InquiryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "helpdesk.Inquiry"
+
+    user = factory.SubFactory(UserFactory)
+    category = "other"
+    subject = "ログインについて"
+    body = "ログインできません。"
+    reply_email = factory.LazyAttribute(lambda o: o.user.email if o.user else "guest@example.jp")
+    language = factory.LazyAttribute(lambda o: o.user.language if o.user else "ja")
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "helpdesk.Question"
+
+    asker = factory.SubFactory(UserFactory)
+    category = "withdrawal"
+    title = factory.Sequence(lambda n: f"質問{n}")
+    body = "退会の方法がわかりません。"
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "helpdesk.Answer"
+
+    question = factory.SubFactory(QuestionFactory)
+    author = factory.SubFactory(UserFactory)
+    body = "ヘルプセンターの記事を見てください。"

@@ -4,6 +4,8 @@ from ninja import NinjaAPI
 
 from ukeoi.accounts.api import router as accounts_router
 from ukeoi.core.api import install_error_handlers
+from ukeoi.helpdesk.api import router as helpdesk_router
+from ukeoi.jobs.api import router as jobs_router
 
 api = NinjaAPI(
     title="ukeoi API",
@@ -15,3 +17,5 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("/", accounts_router)
+api.add_router("/", jobs_router)
+api.add_router("/help", helpdesk_router)

@@ -35,6 +35,9 @@ INSTALLED_APPS = [
     "ukeoi.core",
     "ukeoi.accounts",
     "ukeoi.ledger",
+    "ukeoi.jobs",
+    "ukeoi.helpdesk",
+    "ukeoi.payouts",
     "ukeoi.demo",
 ]
 
@@ -138,7 +141,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # B1: close jobs past their proposal deadline (idempotent; also `manage.py close_expired_jobs`).
+    "jobs-close-expired": {"task": "ukeoi.jobs.tasks.close_expired_jobs", "schedule": 300.0},
+}
 
 # Production hardening; `manage.py check --deploy` is clean when DEBUG is off.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

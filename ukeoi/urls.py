@@ -12,6 +12,8 @@ admin.site.site_title = _("ukeoi operations")
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("accounts/", include("ukeoi.accounts.urls")),
+    path("jobs/", include("ukeoi.jobs.urls")),
+    path("help/", include("ukeoi.helpdesk.urls")),
     path("users/<int:user_id>/", account_views.public_profile, name="public_profile"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -88,3 +88,118 @@ class Command(BaseCommand):
         for demo in DEMO_USERS:
             self.stdout.write(f"  {demo.role:<9} {demo.email}")
         self.stdout.write("Site: http://127.0.0.1:8000/   Admin: /admin/   Mail: /dev/outbox/")
+
+
+# --- Jobs (issue 4): one job of each format, pending proposals from the demo lancer, messages.
+# Each job is created through the services, once: a job the demo client already has (by
+# title) is left as it is, so running the command again changes nothing.
+
+from datetime import timedelta  # noqa: E402
+
+from ukeoi.core import clock  # noqa: E402
+from ukeoi.jobs import services as jobs  # noqa: E402
+from ukeoi.jobs.models import ClientPayment, Job  # noqa: E402
+
+
+def _demo_jobs() -> int:
+    client = User.objects.get(email="client@demo.ukeoi.jp")
+    lancer = User.objects.get(email="lancer@demo.ukeoi.jp")
+    operator = User.objects.get(email="operator@demo.ukeoi.jp")
+    deadline = clock.now() + timedelta(days=14)
+    created = 0
+
+    def absent(title: str) -> bool:
+        return not Job.objects.filter(client=client, title=title).exists()
+
+    def confirm_payment(job: Job) -> None:
+        payment = ClientPayment.objects.get(job=job)
+        jobs.client_payment_confirm(actor=operator, payment_id=payment.pk)
+
+    title = "コーポレートサイトのリニューアル"
+    if absent(title):
+        with transaction.atomic():
+            job = jobs.job_post(
+                actor=client,
+                title=title,
+                description=(
+                    "弊社コーポレートサイト（約10ページ）のデザインとコーディングをお願いします。\n"
+                    "スマートフォン対応必須。WordPressでの構築を想定しています。"
+                ),
+                category="web",
+                format="project",
+                deadline=deadline,
+                budget_min=300_000,
+                budget_max=500_000,
+            )
+            proposal = jobs.proposal_submit(
+                actor=lancer,
+                job_id=job.pk,
+                amount=420_000,
+                delivery_date=clock.today() + timedelta(days=45),
+                message="WordPressでの制作実績が20件以上ございます。ぜひお任せください。",
+            )
+            jobs.message_send(
+                actor=client,
+                thread_id=proposal.thread.pk,
+                body="ご提案ありがとうございます。過去の制作事例を拝見できますか？",
+            )
+            jobs.message_send(
+                actor=lancer,
+                thread_id=proposal.thread.pk,
+                body="はい、プロフィールのポートフォリオに掲載しております。ご確認ください。",
+            )
+        created += 1
+
+    title = "新サービスのロゴ募集（コンペ）"
+    if absent(title):
+        with transaction.atomic():
+            job = jobs.job_post(
+                actor=client,
+                title=title,
+                description="家計簿アプリ「まめぼ」のロゴを募集します。親しみやすい雰囲気でお願いします。",
+                category="design",
+                format="competition",
+                deadline=deadline,
+                budget_min=50_000,
+            )
+            confirm_payment(job)
+            jobs.proposal_submit(
+                actor=lancer,
+                job_id=job.pk,
+                message="豆をモチーフにした丸みのあるロゴを提案します。（デモ用の作品説明）",
+            )
+        created += 1
+
+    title = "商品レビューの入力作業（1件200円）"
+    if absent(title):
+        with transaction.atomic():
+            job = jobs.job_post(
+                actor=client,
+                title=title,
+                description="指定の商品ページを読み、100文字程度のレビューを1件ずつ入力してください。",
+                category="data_entry",
+                format="task",
+                deadline=deadline,
+                unit_reward=200,
+                units=50,
+            )
+            confirm_payment(job)
+            jobs.task_submission_submit(
+                actor=lancer,
+                job_id=job.pk,
+                content="使いやすいキッチンばさみです。切れ味がよく、分解して洗えるので衛生的です。",
+            )
+        created += 1
+    return created
+
+
+_AccountsCommand = Command
+
+
+class Command(_AccountsCommand):  # type: ignore[no-redef]
+    help = "Create the demo accounts and demo jobs (idempotent) and print the sign-ins."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        super().handle(*args, **options)
+        created = _demo_jobs()
+        self.stdout.write(f"Demo jobs: {created} created (one of each format).")

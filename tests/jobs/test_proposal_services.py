@@ -1,0 +1,367 @@
+"""B1, B2: proposals. Only the client selects, declines or deletes; the lancer adds notes."""
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core.mail import EmailMessage
+
+from tests.factories import (
+    CompetitionFactory,
+    JobFactory,
+    ProposalFactory,
+    TaskFactory,
+    UserFactory,
+)
+from tests.jobs.support import english, in_days, snapshot
+from ukeoi.accounts.enums import AccountStatus
+from ukeoi.accounts.models import User
+from ukeoi.core import clock
+from ukeoi.core.errors import ApplicationError
+from ukeoi.core.models import AuditEvent
+from ukeoi.jobs import services
+from ukeoi.jobs.enums import JobStatus, ProposalStatus
+from ukeoi.jobs.models import AppendNote, Job, MessageThread, Proposal
+
+pytestmark = pytest.mark.django_db
+
+
+def propose(actor: User, job: Job, **overrides: Any) -> Proposal:
+    values: dict[str, Any] = {
+        "message": "ご提案します。",
+        "amount": 40_000,
+        "delivery_date": clock.today() + timedelta(days=14),
+    } | overrides
+    return services.proposal_submit(actor=actor, job_id=job.pk, **values)
+
+
+def refused(call: Any, *, status: int, code: str | None = None) -> ApplicationError:
+    """Run a refused service call and check that it changed nothing."""
+    before = snapshot()
+    with pytest.raises(ApplicationError) as error:
+        call()
+    assert error.value.status == status, error.value.message
+    if code is not None:
+        assert error.value.code == code
+    assert snapshot() == before
+    return error.value
+
+
+class TestSubmit:
+    def test_lancer_proposes_a_thread_opens_and_the_client_is_mailed(
+        self,
+        job: Job,
+        lancer: User,
+        django_capture_on_commit_callbacks: Any,
+        mailoutbox: list[EmailMessage],
+    ) -> None:
+        """B1, B8."""
+        with django_capture_on_commit_callbacks(execute=True):
+            proposal = propose(lancer, job)
+
+        assert (proposal.status, proposal.amount) == (ProposalStatus.PENDING, 40_000)
+        thread = MessageThread.objects.get(proposal=proposal)
+        assert (thread.client_id, thread.lancer_id) == (job.client_id, lancer.pk)
+        assert AuditEvent.objects.filter(action="proposal.submitted").count() == 1
+        assert [m.to for m in mailoutbox] == [[job.client.email]]
+        assert proposal.get_absolute_url() in str(mailoutbox[0].body)
+
+    def test_mail_is_not_sent_when_the_transaction_rolls_back(
+        self, job: Job, lancer: User, django_capture_on_commit_callbacks: Any
+    ) -> None:
+        """Mail after commit: nothing is queued before the commit."""
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            propose(lancer, job)
+
+        assert len(callbacks) == 1
+
+    def test_competition_entry_carries_the_prize(self, lancer: User) -> None:
+        """B1: an entry has no price of its own."""
+        competition = CompetitionFactory.create()
+
+        entry = propose(lancer, competition, amount=None, delivery_date=None)
+
+        assert (entry.amount, entry.delivery_date) == (30_000, None)
+
+    def test_own_job_is_refused(self, job: Job, client_user: User) -> None:
+        """B1 bad input: proposing on one's own job."""
+        refused(lambda: propose(client_user, job), status=403, code="own_job")
+
+    def test_closed_job_is_refused(self, job: Job, lancer: User) -> None:
+        """B1 bad input: proposing on a closed job."""
+        services.job_close(actor=job.client, job_id=job.pk)
+
+        error = refused(lambda: propose(lancer, job), status=409, code="job_closed")
+        assert "closed" in english(error.message)
+
+    def test_job_past_its_deadline_is_refused_before_the_task_closes_it(self, lancer: User) -> None:
+        """B1: the deadline stops proposals at once, not at the next task run."""
+        job = JobFactory.create(deadline=in_days(-0.001))
+
+        refused(lambda: propose(lancer, job), status=409, code="job_closed")
+
+    def test_competition_waiting_for_its_prize_is_refused(self, lancer: User) -> None:
+        """B1: a competition opens only once the prize is escrowed."""
+        job = CompetitionFactory.create(status=JobStatus.AWAITING_PAYMENT)
+
+        refused(lambda: propose(lancer, job, amount=None), status=409, code="job_not_open")
+
+    def test_second_proposal_on_the_same_project_is_refused(self, job: Job, lancer: User) -> None:
+        """B1 bad input: proposing twice on the same project."""
+        propose(lancer, job)
+
+        error = refused(lambda: propose(lancer, job), status=409, code="already_proposed")
+        assert "append note" in english(error.message)
+
+    def test_proposing_again_after_the_client_deleted_it_is_refused(
+        self, proposal: Proposal, job: Job, lancer: User
+    ) -> None:
+        """B1, B2: a deleted proposal still counts; the lancer cannot send it again."""
+        services.proposal_delete(actor=job.client, proposal_id=proposal.pk)
+
+        refused(lambda: propose(lancer, job), status=409, code="already_proposed")
+
+    def test_task_takes_units_not_proposals(self, lancer: User) -> None:
+        task = TaskFactory.create()
+
+        refused(lambda: propose(lancer, task), status=409, code="task_needs_units")
+
+    @pytest.mark.parametrize(
+        ("overrides", "field"),
+        [
+            ({"amount": 0}, "amount"),
+            ({"amount": -1}, "amount"),
+            ({"amount": None}, "amount"),
+            ({"amount": 100_000_001}, "amount"),
+            ({"message": "  "}, "message"),
+            ({"delivery_date": None}, "delivery_date"),
+            ({"delivery_date": clock.today() - timedelta(days=1)}, "delivery_date"),
+            ({"delivery_date": clock.today() + timedelta(days=400)}, "delivery_date"),
+        ],
+    )
+    def test_bad_amount_or_text_is_refused_per_field(
+        self, job: Job, lancer: User, overrides: dict[str, Any], field: str
+    ) -> None:
+        """B1 bad input: a bad amount."""
+        error = refused(lambda: propose(lancer, job, **overrides), status=400, code="invalid")
+        assert field in error.fields
+
+    def test_unknown_job_is_404(self, lancer: User) -> None:
+        refused(
+            lambda: services.proposal_submit(actor=lancer, job_id=999_999, message="x", amount=1),
+            status=404,
+        )
+
+    def test_withdrawn_lancer_cannot_propose(self, job: Job) -> None:
+        """W6: a pending proposal is a withdrawal blocker; a withdrawn account makes none."""
+        withdrawn = UserFactory.create(status=AccountStatus.WITHDRAWN, is_active=False)
+
+        refused(lambda: propose(withdrawn, job), status=403, code="account_withdrawn")
+
+
+class TestClientDecisions:
+    def test_client_selects_and_other_proposals_stay_pending(
+        self,
+        job: Job,
+        proposal: Proposal,
+        django_capture_on_commit_callbacks: Any,
+        mailoutbox: list[EmailMessage],
+    ) -> None:
+        """B1: a project's client may hire more than one lancer; selecting rejects no one."""
+        other = ProposalFactory.create(job=job)
+
+        with django_capture_on_commit_callbacks(execute=True):
+            services.proposal_select(actor=job.client, proposal_id=proposal.pk)
+
+        proposal.refresh_from_db()
+        other.refresh_from_db()
+        assert (proposal.status, other.status) == (ProposalStatus.SELECTED, ProposalStatus.PENDING)
+        assert proposal.decided_at is not None
+        job.refresh_from_db()
+        assert job.status == JobStatus.OPEN
+        assert [m.to for m in mailoutbox] == [[proposal.lancer.email]]
+
+    def test_choosing_a_competition_winner_closes_it(self) -> None:
+        """B1: a competition has one winner; the other entries become not selected."""
+        competition = CompetitionFactory.create()
+        winner, other = ProposalFactory.create_batch(2, job=competition, amount=30_000)
+
+        services.proposal_select(actor=competition.client, proposal_id=winner.pk)
+
+        competition.refresh_from_db()
+        winner.refresh_from_db()
+        other.refresh_from_db()
+        assert competition.status == JobStatus.CLOSED
+        assert (winner.status, other.status) == (
+            ProposalStatus.SELECTED,
+            ProposalStatus.NOT_SELECTED,
+        )
+
+    def test_client_declines(self, job: Job, proposal: Proposal) -> None:
+        """B2."""
+        services.proposal_decline(actor=job.client, proposal_id=proposal.pk)
+
+        proposal.refresh_from_db()
+        assert proposal.status == ProposalStatus.DECLINED
+
+    def test_client_deletes_and_the_lancer_is_told(
+        self,
+        job: Job,
+        proposal: Proposal,
+        django_capture_on_commit_callbacks: Any,
+        mailoutbox: list[EmailMessage],
+    ) -> None:
+        """B2: the row stays as a record, marked deleted, and is no longer pending."""
+        with django_capture_on_commit_callbacks(execute=True):
+            services.proposal_delete(actor=job.client, proposal_id=proposal.pk)
+
+        proposal.refresh_from_db()
+        assert proposal.status == ProposalStatus.DELETED
+        event = AuditEvent.objects.get(action="proposal.deleted")
+        assert (event.before, event.after) == ({"status": "pending"}, {"status": "deleted"})
+        assert [m.to for m in mailoutbox] == [[proposal.lancer.email]]
+
+    def test_client_may_delete_a_declined_proposal(self, job: Job, proposal: Proposal) -> None:
+        services.proposal_decline(actor=job.client, proposal_id=proposal.pk)
+
+        services.proposal_delete(actor=job.client, proposal_id=proposal.pk)
+
+        proposal.refresh_from_db()
+        assert proposal.status == ProposalStatus.DELETED
+
+    def test_lancer_cannot_delete_their_own_proposal_and_is_told_why(
+        self, proposal: Proposal, lancer: User
+    ) -> None:
+        """B2 bad input: a lancer's delete attempt — a clear message, 403, nothing changed."""
+        error = refused(
+            lambda: services.proposal_delete(actor=lancer, proposal_id=proposal.pk),
+            status=403,
+            code="lancer_cannot_delete",
+        )
+        message = english(error.message)
+        assert "Only the client can delete it" in message
+        assert "append note" in message
+
+    @pytest.mark.parametrize("action", ["select", "decline"])
+    def test_lancer_cannot_decide_their_own_proposal(
+        self, proposal: Proposal, lancer: User, action: str
+    ) -> None:
+        service = getattr(services, f"proposal_{action}")
+
+        refused(
+            lambda: service(actor=lancer, proposal_id=proposal.pk), status=403, code="not_client"
+        )
+
+    @pytest.mark.parametrize("action", ["select", "decline", "delete"])
+    def test_stranger_cannot_decide(self, proposal: Proposal, action: str) -> None:
+        service = getattr(services, f"proposal_{action}")
+        stranger = UserFactory.create()
+
+        refused(
+            lambda: service(actor=stranger, proposal_id=proposal.pk), status=403, code="not_client"
+        )
+
+    def test_deleted_proposal_cannot_be_selected(self, job: Job, proposal: Proposal) -> None:
+        services.proposal_delete(actor=job.client, proposal_id=proposal.pk)
+
+        refused(
+            lambda: services.proposal_select(actor=job.client, proposal_id=proposal.pk),
+            status=409,
+            code="not_possible",
+        )
+
+    def test_deleting_twice_is_refused(self, job: Job, proposal: Proposal) -> None:
+        services.proposal_delete(actor=job.client, proposal_id=proposal.pk)
+
+        refused(
+            lambda: services.proposal_delete(actor=job.client, proposal_id=proposal.pk),
+            status=409,
+            code="already_done",
+        )
+
+    def test_not_selected_proposal_of_a_closed_job_cannot_be_selected(
+        self, job: Job, proposal: Proposal
+    ) -> None:
+        """B1: once not selected, it no longer counts as pending and stays so."""
+        services.job_close(actor=job.client, job_id=job.pk)
+
+        refused(
+            lambda: services.proposal_select(actor=job.client, proposal_id=proposal.pk),
+            status=409,
+        )
+
+    def test_unknown_proposal_is_404(self, client_user: User) -> None:
+        refused(
+            lambda: services.proposal_delete(actor=client_user, proposal_id=999_999), status=404
+        )
+
+
+class TestAppendNotes:
+    def test_lancer_adds_a_note_and_the_client_is_mailed(
+        self,
+        proposal: Proposal,
+        lancer: User,
+        django_capture_on_commit_callbacks: Any,
+        mailoutbox: list[EmailMessage],
+    ) -> None:
+        """B2: the note is how a lancer asks the client to delete the proposal."""
+        with django_capture_on_commit_callbacks(execute=True):
+            note = services.append_note_add(
+                actor=lancer, proposal_id=proposal.pk, body="  この提案を削除してください。  "
+            )
+
+        assert note.body == "この提案を削除してください。"
+        assert list(proposal.notes.all()) == [note]
+        assert [m.to for m in mailoutbox] == [[proposal.job.client.email]]
+        assert "この提案を削除してください。" in str(mailoutbox[0].body)
+
+    def test_note_on_someone_elses_proposal_is_refused(self, proposal: Proposal) -> None:
+        """B2 bad input: an append note on someone else's proposal."""
+        other_lancer = UserFactory.create()
+
+        refused(
+            lambda: services.append_note_add(actor=other_lancer, proposal_id=proposal.pk, body="x"),
+            status=403,
+            code="not_your_proposal",
+        )
+
+    def test_the_client_cannot_add_notes_to_a_proposal(
+        self, proposal: Proposal, client_user: User
+    ) -> None:
+        """B2: notes are the lancer's; the client answers by message."""
+        refused(
+            lambda: services.append_note_add(actor=client_user, proposal_id=proposal.pk, body="x"),
+            status=403,
+        )
+
+    @pytest.mark.parametrize("body", ["", "   ", "あ" * 2001])
+    def test_empty_or_long_note_is_refused(
+        self, proposal: Proposal, lancer: User, body: str
+    ) -> None:
+        error = refused(
+            lambda: services.append_note_add(actor=lancer, proposal_id=proposal.pk, body=body),
+            status=400,
+        )
+        assert "body" in error.fields
+
+    def test_deleted_proposal_takes_no_more_notes(
+        self, proposal: Proposal, lancer: User, job: Job
+    ) -> None:
+        services.proposal_delete(actor=job.client, proposal_id=proposal.pk)
+
+        refused(
+            lambda: services.append_note_add(actor=lancer, proposal_id=proposal.pk, body="x"),
+            status=409,
+            code="proposal_deleted",
+        )
+
+    def test_note_on_a_not_selected_proposal_is_allowed(
+        self, proposal: Proposal, lancer: User, job: Job
+    ) -> None:
+        services.job_close(actor=job.client, job_id=job.pk)
+
+        services.append_note_add(
+            actor=lancer, proposal_id=proposal.pk, body="ありがとうございました"
+        )
+
+        assert AppendNote.objects.count() == 1
