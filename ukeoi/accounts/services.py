@@ -39,19 +39,11 @@ from ukeoi.accounts.validators import (
 )
 from ukeoi.core import clock
 from ukeoi.core.audit import audit
-from ukeoi.core.errors import ApplicationError, NotAllowed, NotFound
+from ukeoi.core.errors import ApplicationError, InvalidInput, NotAllowed, NotFound
 from ukeoi.core.kana import ZenginError, to_zengin_kana
 from ukeoi.core.mail import send_templated_mail
 
 DISPLAY_NAME_MAX = 40
-
-
-class InvalidInput(ApplicationError):
-    code = "invalid"
-
-
-def _fail(fields: dict[str, list[Any]]) -> InvalidInput:
-    return InvalidInput(_("Please correct the errors below."), fields=fields)
 
 
 def _messages(error: ValidationError) -> list[Any]:
@@ -135,7 +127,7 @@ def user_register(
         email=email, username=username, display_name=display_name, password=password
     )
     if errors:
-        raise _fail(errors)
+        raise InvalidInput.of(errors)
     if language not in Language.values:
         language = Language.JA
     try:
@@ -159,7 +151,7 @@ def user_register(
             )
     except IntegrityError:
         # Lost a race with a registration of the same address or username.
-        raise _fail(
+        raise InvalidInput.of(
             {"email": [_("An account with this e-mail address or username already exists.")]}
         ) from None
     return user
@@ -170,7 +162,7 @@ def user_update_display_name(*, actor: User, display_name: str) -> User:
     errors: dict[str, list[Any]] = {}
     display_name = _check_display_name(display_name, errors)
     if errors:
-        raise _fail(errors)
+        raise InvalidInput.of(errors)
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=actor.pk)
         before = user.display_name
@@ -244,7 +236,7 @@ def profile_update(*, actor: User, data: ProfileInput) -> Profile:
         if isinstance(value, str) and limit and len(value) > limit and name not in errors:
             errors[name] = [_("Use at most %(max)d characters.") % {"max": limit}]
     if errors:
-        raise _fail(errors)
+        raise InvalidInput.of(errors)
     with transaction.atomic():
         User.objects.select_for_update().get(pk=actor.pk)
         profile, _created = Profile.objects.get_or_create(user=actor)
@@ -271,7 +263,7 @@ def account_email_change(*, actor: User, new_email: str, password: str) -> User:
         errors["password"] = [_("The password is not correct.")]
     new_email = _check_new_email(new_email, errors, exclude_pk=actor.pk)
     if errors:
-        raise _fail(errors)
+        raise InvalidInput.of(errors)
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=actor.pk)
         old_email = user.email
@@ -290,7 +282,7 @@ def account_email_change(*, actor: User, new_email: str, password: str) -> User:
 
 def account_language_set(*, actor: User, language: str) -> User:
     if language not in Language.values:
-        raise _fail({"language": [_("Choose a language from the list.")]})
+        raise InvalidInput.of({"language": [_("Choose a language from the list.")]})
     if actor.language != language:
         actor.language = language
         actor.save(update_fields=["language"])
@@ -314,7 +306,7 @@ def portfolio_item_add(
         except ValidationError:
             errors["url"] = [_("Enter a web address starting with http:// or https://.")]
     if errors:
-        raise _fail(errors)
+        raise InvalidInput.of(errors)
     with transaction.atomic():
         item = PortfolioItem.objects.create(
             user=actor, title=title, description=description, url=url
@@ -335,7 +327,7 @@ def portfolio_item_delete(*, actor: User, item_id: int) -> None:
 def identity_verification_request(*, actor: User, document_type: str) -> IdentityVerification:
     """A4: ask the operators to verify identity; one pending request at a time."""
     if document_type not in DocumentType.values:
-        raise _fail({"document_type": [_("Choose a document from the list.")]})
+        raise InvalidInput.of({"document_type": [_("Choose a document from the list.")]})
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=actor.pk)
         if user.is_identity_verified:
@@ -412,9 +404,11 @@ def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
     """Create a personal access token. The raw token is returned once and never stored."""
     name = name.strip()
     if not name:
-        raise _fail({"name": [_("Give the token a name, so you can recognise it later.")]})
+        raise InvalidInput.of(
+            {"name": [_("Give the token a name, so you can recognise it later.")]}
+        )
     if len(name) > 60:
-        raise _fail({"name": [_("Use at most %(max)d characters.") % {"max": 60}]})
+        raise InvalidInput.of({"name": [_("Use at most %(max)d characters.") % {"max": 60}]})
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
@@ -466,7 +460,7 @@ def japan_post_account(*, kigo: str, bango: str) -> tuple[str, str]:
     if not (len(bango) == 8 and bango.isdigit() and bango.isascii() and bango.endswith("1")):
         errors["bango"] = [_("The 番号 is up to 8 digits and ends with 1.")]
     if errors:
-        raise _fail(errors)
+        raise InvalidInput.of(errors)
     return f"{kigo[1:3]}8", bango[:-1]
 
 
@@ -507,7 +501,7 @@ def bank_account_set(
         if len(holder_kana.encode("cp932")) > 30:
             errors["holder_name"] = [_("The holder's name is too long for a bank transfer.")]
     if errors:
-        raise _fail(errors)
+        raise InvalidInput.of(errors)
     assert bank is not None
     assert branch is not None
     with transaction.atomic():

@@ -3,7 +3,10 @@
 Views and the API turn it into a 4xx carrying `code` and the translated `message`;
 `fields` maps a form field to its messages where the refusal is about one field."""
 
+from typing import Any
+
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 
 class ApplicationError(Exception):
@@ -15,7 +18,7 @@ class ApplicationError(Exception):
         message: str | Promise,
         *,
         code: str | None = None,
-        fields: dict[str, list[str]] | None = None,
+        fields: dict[str, list[Any]] | None = None,
         status: int | None = None,
     ) -> None:
         super().__init__(str(message))
@@ -47,3 +50,13 @@ class NotFound(ApplicationError):
 class Conflict(ApplicationError):
     code = "conflict"
     status = 409
+
+
+class InvalidInput(ApplicationError):
+    """Input that fails validation: 400 with the messages per field."""
+
+    code = "invalid"
+
+    @classmethod
+    def of(cls, fields: dict[str, list[Any]]) -> "InvalidInput":
+        return cls(_("Please correct the errors below."), fields=fields)

@@ -18,8 +18,9 @@ from ukeoi.accounts.enums import Language
 from ukeoi.accounts.models import User
 from ukeoi.core import clock
 from ukeoi.core.audit import audit
-from ukeoi.core.errors import ApplicationError, Conflict, NotAllowed, NotFound
+from ukeoi.core.errors import ApplicationError, Conflict, InvalidInput, NotAllowed, NotFound
 from ukeoi.core.mail import send_templated_mail
+from ukeoi.core.transitions import transition
 from ukeoi.helpdesk.enums import (
     INQUIRY_TRANSITIONS,
     InquiryCategory,
@@ -41,17 +42,9 @@ DEFAULT_RATE_LIMITS: dict[str, tuple[int, int]] = {
 }
 
 
-class InvalidInput(ApplicationError):
-    code = "invalid"
-
-
 class RateLimited(ApplicationError):
     code = "rate_limited"
     status = 429
-
-
-def _fail(fields: dict[str, list[Any]]) -> InvalidInput:
-    return InvalidInput(_("Please correct the errors below."), fields=fields)
 
 
 def _text(
@@ -145,19 +138,15 @@ def _move(*, actor: User, inquiry: Inquiry, to: str, action: str) -> None:
     before = inquiry.status
     if to == before:
         return
-    if to not in INQUIRY_TRANSITIONS[before]:
-        raise Conflict(
-            _("This inquiry cannot go from “%(before)s” to “%(after)s”.")
-            % {
-                "before": InquiryStatus(before).label,
-                "after": InquiryStatus(to).label,
-            },
-            code="invalid_transition",
-        )
-    inquiry.status = to
-    inquiry.save(update_fields=["status", "updated_at"])
-    audit(
-        actor=actor, subject=inquiry, action=action, before={"status": before}, after={"status": to}
+    transition(
+        inquiry,
+        to,
+        table=INQUIRY_TRANSITIONS,
+        actor=actor,
+        action=action,
+        fields=["updated_at"],
+        refusal=_("This inquiry cannot go from “%(before)s” to “%(after)s”.")
+        % {"before": InquiryStatus(before).label, "after": InquiryStatus(to).label},
     )
 
 
@@ -186,7 +175,7 @@ def inquiry_submit(
     except ValidationError:
         errors["reply_email"] = [_("Enter the e-mail address we should reply to.")]
     if errors:
-        raise _fail(errors)
+        raise InvalidInput.of(errors)
     rate_limit(
         scope="inquiry",
         senders=[
@@ -240,7 +229,7 @@ def inquiry_reply(*, actor: User, inquiry_id: int, body: str, site_url: str = ""
     errors: dict[str, list[Any]] = {}
     body = _text(body, "reply", REPLY_MAX, errors, empty_message=_("Write the reply."))
     if errors:
-        raise _fail(errors)
+        raise InvalidInput.of(errors)
     with transaction.atomic():
         inquiry = _lock_inquiry(inquiry_id)
         if inquiry.status == InquiryStatus.CLOSED:
@@ -272,7 +261,7 @@ def inquiry_status_set(*, actor: User, inquiry_id: int, status: str) -> Inquiry:
     """Operators take an inquiry up (in progress), close it, or reopen it."""
     _require_operator(actor)
     if status not in InquiryStatus.values:
-        raise _fail({"status": [_("Choose a status from the list.")]})
+        raise InvalidInput.of({"status": [_("Choose a status from the list.")]})
     with transaction.atomic():
         inquiry = _lock_inquiry(inquiry_id)
         _move(actor=actor, inquiry=inquiry, to=status, action="inquiry.status_changed")
@@ -354,7 +343,7 @@ def question_post(*, actor: User, category: str, title: str, body: str) -> Quest
     title = _text(title, "title", TITLE_MAX, errors, empty_message=_("Enter a title."))
     body = _text(body, "body", BODY_MAX, errors, empty_message=_("Write your question."))
     if errors:
-        raise _fail(errors)
+        raise InvalidInput.of(errors)
     rate_limit(scope="question", senders=[f"user:{actor.pk}"])
     with transaction.atomic():
         question = Question.objects.create(asker=actor, category=category, title=title, body=body)
@@ -381,7 +370,7 @@ def answer_post(*, actor: User, question_id: int, body: str, site_url: str = "")
     errors: dict[str, list[Any]] = {}
     body = _text(body, "body", BODY_MAX, errors, empty_message=_("Write your answer."))
     if errors:
-        raise _fail(errors)
+        raise InvalidInput.of(errors)
     with transaction.atomic():
         question = _lock_question(question_id)
         if question.asker_id == actor.pk:

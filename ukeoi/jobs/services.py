@@ -3,20 +3,19 @@ the order of `ukeoi.jobs.locks`, refuses a withdrawn actor, asks a pure rule, wr
 and sends its mail after commit. Views, the API, the admin and the periodic task all call
 these, so the rules live here once."""
 
-from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from ukeoi.accounts.models import User
 from ukeoi.core import clock
 from ukeoi.core.audit import audit
-from ukeoi.core.errors import ApplicationError, Conflict, NotAllowed, NotFound
+from ukeoi.core.errors import ApplicationError, Conflict, InvalidInput, NotAllowed, NotFound
 from ukeoi.core.mail import send_templated_mail
+from ukeoi.core.transitions import transition
 from ukeoi.jobs import rules, selectors
 from ukeoi.jobs.enums import (
     JOB_LIVE_STATUSES,
@@ -55,10 +54,6 @@ from ukeoi.ledger.enums import AccountKind
 ESCROW_SUBJECT = "jobs.job"
 
 
-class InvalidInput(ApplicationError):
-    code = "invalid"
-
-
 class ActionRefused(Conflict):
     """Not possible in the current state (409)."""
 
@@ -69,10 +64,6 @@ class ActionNotAllowed(NotAllowed):
 
 class AccountWithdrawn(NotAllowed):
     code = "account_withdrawn"
-
-
-def _invalid(fields: dict[str, list[Any]]) -> InvalidInput:
-    return InvalidInput(_("Please correct the errors below."), fields=fields)
 
 
 def _refuse(refusal: rules.Refusal) -> NoReturn:
@@ -108,26 +99,6 @@ def _mail(recipient: User, template: str, **context: Any) -> None:
     )
 
 
-def _move(
-    obj: Model,
-    new: str,
-    *,
-    table: dict[str, set[str]],
-    actor: User | None,
-    action: str,
-    fields: Iterable[str] = (),
-) -> None:
-    """The one way a status changes: checked against its transition table, saved, audited."""
-    before = obj.status  # type: ignore[attr-defined]
-    if not rules.can_move(table, before, new):
-        raise ActionRefused(
-            _("This is not possible in the current state."), code="invalid_transition"
-        )
-    obj.status = new  # type: ignore[attr-defined]
-    obj.save(update_fields=["status", *fields])
-    audit(actor=actor, subject=obj, action=action, before={"status": before}, after={"status": new})
-
-
 # --- Jobs -----------------------------------------------------------------------------------
 
 
@@ -159,7 +130,7 @@ def job_post(
     )
     problems = rules.job_draft_problems(draft, now=clock.now())
     if problems:
-        raise _invalid(problems)
+        raise InvalidInput.of(problems)
     budget = rules.job_budget(draft)
     assert draft.deadline is not None  # job_draft_problems requires it
     with transaction.atomic():
@@ -244,7 +215,7 @@ def job_close(*, actor: User, job_id: int) -> Job:
 def _close(job: Job, *, actor: User | None, now: datetime) -> None:
     """Close a locked job: B1's effects on its proposals and payment, audited, mails queued."""
     job.closed_at = now
-    _move(
+    transition(
         job,
         JobStatus.CLOSED,
         table=JOB_TRANSITIONS,
@@ -255,7 +226,7 @@ def _close(job: Job, *, actor: User | None, now: datetime) -> None:
     pending = lock_pending_proposals(job)
     for proposal in pending:
         proposal.decided_at = now
-        _move(
+        transition(
             proposal,
             ProposalStatus.NOT_SELECTED,
             table=PROPOSAL_TRANSITIONS,
@@ -266,7 +237,7 @@ def _close(job: Job, *, actor: User | None, now: datetime) -> None:
     payment = selectors.awaiting_payment_get(job=job)
     if payment is not None:
         payment = lock_payment(payment.pk)
-        _move(
+        transition(
             payment,
             PaymentStatus.CANCELLED,
             table=PAYMENT_TRANSITIONS,
@@ -339,7 +310,7 @@ def client_payment_confirm(*, actor: User, payment_id: int) -> ClientPayment:
             )
         payment.confirmed_at = clock.now()
         payment.confirmed_by = actor
-        _move(
+        transition(
             payment,
             PaymentStatus.CONFIRMED,
             table=PAYMENT_TRANSITIONS,
@@ -349,7 +320,7 @@ def client_payment_confirm(*, actor: User, payment_id: int) -> ClientPayment:
         )
         _post_payment(payment=payment, client=client, job=job)
         if job.status == JobStatus.AWAITING_PAYMENT:
-            _move(
+            transition(
                 job,
                 JobStatus.OPEN,
                 table=JOB_TRANSITIONS,
@@ -421,7 +392,7 @@ def proposal_submit(
         )
         problems = rules.proposal_draft_problems(draft, job_format=job.format, today=clock.today())
         if problems:
-            raise _invalid(problems)
+            raise InvalidInput.of(problems)
         is_project = job.format == JobFormat.PROJECT
         # A competition entry carries the prize; a project's amount was checked above.
         amount = draft.amount if is_project and draft.amount is not None else job.budget_min
@@ -469,7 +440,7 @@ def _client_action(action: str, *, actor: User, proposal_id: int) -> Proposal:
         now = clock.now()
         target = rules.CLIENT_ACTIONS[action]
         proposal.decided_at = now
-        _move(
+        transition(
             proposal,
             target,
             table=PROPOSAL_TRANSITIONS,
@@ -516,7 +487,7 @@ def append_note_add(*, actor: User, proposal_id: int, body: str) -> AppendNote:
         body = body.strip()
         problems = rules.text_problems("body", body, rules.NOTE_MAX)
         if problems:
-            raise _invalid(problems)
+            raise InvalidInput.of(problems)
         note = AppendNote.objects.create(proposal=proposal, body=body)
         audit(
             actor=actor, subject=note, action="append_note.added", after={"proposal": proposal.pk}
@@ -555,7 +526,7 @@ def message_send(*, actor: User, thread_id: int, body: str) -> Message:
         body = body.strip()
         problems = rules.text_problems("body", body, rules.MESSAGE_MAX)
         if problems:
-            raise _invalid(problems)
+            raise InvalidInput.of(problems)
         message = Message.objects.create(thread=thread, sender=actor, body=body)
         # The text stays out of the audit trail (personal data); who wrote where is enough.
         audit(actor=actor, subject=message, action="message.sent", after={"thread": thread.pk})
@@ -597,7 +568,7 @@ def task_submission_submit(*, actor: User, job_id: int, content: str) -> TaskSub
         content = content.strip()
         problems = rules.text_problems("content", content, rules.UNIT_CONTENT_MAX)
         if problems:
-            raise _invalid(problems)
+            raise InvalidInput.of(problems)
         submission = TaskSubmission.objects.create(job=job, lancer=lancer, content=content)
         audit(actor=actor, subject=submission, action="task_unit.submitted", after={"job": job.pk})
     return submission
@@ -619,7 +590,7 @@ def _task_decide(*, actor: User, submission_id: int, target: str) -> TaskSubmiss
         if refusal is not None:
             _refuse(refusal)
         submission.decided_at = clock.now()
-        _move(
+        transition(
             submission,
             target,
             table=TASK_SUBMISSION_TRANSITIONS,
