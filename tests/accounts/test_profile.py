@@ -331,3 +331,20 @@ class TestPortfolio:
 
         assert response.status_code == 405
         assert PortfolioItem.objects.filter(pk=item.pk).exists()
+
+
+@pytest.mark.django_db
+def test_patch_me_is_all_or_nothing_when_the_profile_part_is_invalid(client):
+    """A1, A7: a valid display name is not saved when the profile in the same PATCH is refused."""
+    user = UserFactory.create(display_name="元の名前")
+    client.force_login(user)
+    response = client.patch(
+        "/api/me",
+        {"display_name": "新しい名前", "profile": {"legal_name_kana": "山田"}},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "legal_name_kana" in response.json()["fields"]
+    user.refresh_from_db()
+    assert user.display_name == "元の名前"
+    assert user.profile.legal_name_kana == ""

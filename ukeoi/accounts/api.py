@@ -1,4 +1,3 @@
-from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Status
@@ -60,16 +59,11 @@ def me(request: HttpRequest) -> dict[str, object]:
 def me_update(request: HttpRequest, payload: MePatchIn) -> dict[str, object]:
     """Change the display name and profile. The username can never change (A1)."""
     actor = _actor(request)
-    with transaction.atomic():
-        if payload.display_name is not None:
-            services.user_update_display_name(actor=actor, display_name=payload.display_name)
-        if payload.profile is not None:
-            current = User.objects.select_related("profile").get(pk=actor.pk).profile
-            values = {
-                field: getattr(current, field) for field in services.PROFILE_FIELDS
-            } | payload.profile.dict(exclude_unset=True)
-            values = {k: ("" if v is None and k != "birth_date" else v) for k, v in values.items()}
-            services.profile_update(actor=actor, data=services.ProfileInput(**values))
+    services.account_patch(
+        actor=actor,
+        display_name=payload.display_name,
+        profile_changes=payload.profile.dict(exclude_unset=True) if payload.profile else {},
+    )
     return _me(User.objects.select_related("profile").get(pk=actor.pk))
 
 

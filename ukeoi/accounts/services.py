@@ -252,6 +252,22 @@ def profile_update(*, actor: User, data: ProfileInput) -> Profile:
     return profile
 
 
+def account_patch(
+    *, actor: User, display_name: str | None = None, profile_changes: dict[str, Any]
+) -> None:
+    """A1, A7: change the display name and the given profile fields only (a partial update,
+    as PATCH /api/me sends it); null clears a field. All or nothing."""
+    with transaction.atomic():
+        if display_name is not None:
+            user_update_display_name(actor=actor, display_name=display_name)
+        if profile_changes:
+            current, _created = Profile.objects.get_or_create(user=actor)
+            values = {field: getattr(current, field) for field in PROFILE_FIELDS}
+            for field, value in profile_changes.items():
+                values[field] = "" if value is None and field != "birth_date" else value
+            profile_update(actor=actor, data=ProfileInput(**values))
+
+
 def _jsonable(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
