@@ -35,6 +35,22 @@ def propose(actor: User, job: Job, **overrides: Any) -> Proposal:
     return services.proposal_submit(actor=actor, job_id=job.pk, **values)
 
 
+def fund_prize(job: Job) -> None:
+    """B6: the winner's prize leaves the job's escrow, so fund it as a confirmed payment
+    would (the factory's competition has no ledger rows)."""
+    from ukeoi.ledger import services as ledger
+    from ukeoi.ledger.enums import AccountKind
+
+    ledger.post(
+        key=f"test:job:{job.pk}:prize",
+        kind="test.fund",
+        legs=[
+            (ledger.platform_account(kind=AccountKind.BANK), -job.budget_min),
+            (ledger.escrow_account(subject_type="jobs.job", subject_id=job.pk), job.budget_min),
+        ],
+    )
+
+
 def refused(call: Any, *, status: int, code: str | None = None) -> ApplicationError:
     """Run a refused service call and check that it changed nothing."""
     before = snapshot()
@@ -185,6 +201,7 @@ class TestClientDecisions:
         """B1: a competition has one winner; the other entries become not selected."""
         competition = CompetitionFactory.create()
         winner, other = ProposalFactory.create_batch(2, job=competition, amount=30_000)
+        fund_prize(competition)
 
         services.proposal_select(actor=competition.client, proposal_id=winner.pk)
 

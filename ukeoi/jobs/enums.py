@@ -87,6 +87,12 @@ TASK_SUBMISSION_TRANSITIONS: dict[str, set[str]] = {
 class PaymentPurpose(models.TextChoices):
     COMPETITION_PRIZE = "competition_prize", _("Competition prize")
     TASK_BUDGET = "task_budget", _("Task budget")
+    # A contract milestone's escrow (仮払い); the contracts app points the milestone at it.
+    MILESTONE = "milestone", _("Milestone escrow")
+
+
+# The purposes whose escrow belongs to the job itself (one live payment per job and purpose).
+JOB_PAYMENT_PURPOSES = (PaymentPurpose.COMPETITION_PRIZE, PaymentPurpose.TASK_BUDGET)
 
 
 class PaymentMethod(models.TextChoices):

@@ -334,7 +334,8 @@ class ClientPayment(models.Model):
         choices=PaymentMethod.choices,
         default=PaymentMethod.BANK_TRANSFER,
     )
-    # Whole yen held in escrow once confirmed: the prize, or unit_reward * units; >= 1.
+    # Whole yen held in escrow once confirmed: the prize, unit_reward * units, or a
+    # milestone's amount; >= 1.
     escrow_amount = models.BigIntegerField(_("escrow amount"))
     # Whole yen system fee charged to the client on escrow (B6); >= 0.
     client_fee = models.BigIntegerField(_("system fee"))
@@ -386,10 +387,10 @@ class ClientPayment(models.Model):
                 | (~Q(status=PaymentStatus.CONFIRMED) & Q(confirmed_at__isnull=True)),
                 name="client_payment_confirmed_at_iff_confirmed",
             ),
-            # One live payment per job and purpose.
+            # One live prize or budget payment per job (a project has one per milestone).
             models.UniqueConstraint(
                 fields=["job", "purpose"],
-                condition=~Q(status=PaymentStatus.CANCELLED),
+                condition=~Q(status=PaymentStatus.CANCELLED) & ~Q(purpose=PaymentPurpose.MILESTONE),
                 name="client_payment_one_per_job",
             ),
         ]

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from ukeoi.accounts.models import User
@@ -15,6 +16,7 @@ from ukeoi.core.errors import NotAllowed, NotFound
 from ukeoi.jobs import rules
 from ukeoi.jobs.enums import (
     JOB_LIVE_STATUSES,
+    JOB_PAYMENT_PURPOSES,
     JobStatus,
     PaymentStatus,
     ProposalStatus,
@@ -109,8 +111,19 @@ class JobSearch:
     include_closed: bool = False
 
 
-def _proposal_count() -> Count:
-    return Count("proposals", filter=~Q(proposals__status=ProposalStatus.DELETED))
+def _proposal_count() -> Coalesce:
+    """Live proposals of each job, as a correlated subquery rather than JOIN + GROUP BY: the
+    paginator's COUNT then drops it (no join over every proposal of every open job), and
+    only the jobs on the page are counted, each through the (job, status) index."""
+    live = (
+        Proposal.objects.filter(job=OuterRef("pk"))
+        .exclude(status=ProposalStatus.DELETED)
+        .order_by()
+        .values("job")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(live, output_field=IntegerField()), 0)
 
 
 def job_list(*, search: JobSearch, page: int | str = 1, per_page: int = PER_PAGE) -> Page:
@@ -197,7 +210,10 @@ def task_units_taken(*, job: Job) -> int:
 
 
 def awaiting_payment_get(*, job: Job) -> ClientPayment | None:
-    return ClientPayment.objects.filter(job=job, status=PaymentStatus.AWAITING).first()
+    """The job's own prize or budget payment still awaited (not a milestone's)."""
+    return ClientPayment.objects.filter(
+        job=job, status=PaymentStatus.AWAITING, purpose__in=JOB_PAYMENT_PURPOSES
+    ).first()
 
 
 # --- Proposals ------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ukeoi.accounts.models import User
@@ -19,6 +20,7 @@ from ukeoi.core.transitions import transition
 from ukeoi.jobs import rules, selectors
 from ukeoi.jobs.enums import (
     JOB_LIVE_STATUSES,
+    JOB_PAYMENT_PURPOSES,
     JOB_TRANSITIONS,
     PAYMENT_TRANSITIONS,
     PROPOSAL_TRANSITIONS,
@@ -47,8 +49,10 @@ from ukeoi.jobs.models import (
     Proposal,
     TaskSubmission,
 )
+from ukeoi.jobs.signals import client_payment_confirmed, proposal_selected
 from ukeoi.ledger import services as ledger
 from ukeoi.ledger.enums import AccountKind
+from ukeoi.ledger.models import LedgerAccount
 
 # The ledger names a job's escrow account by this subject (M1).
 ESCROW_SUBJECT = "jobs.job"
@@ -244,6 +248,7 @@ def _close(job: Job, *, actor: User | None, now: datetime) -> None:
             actor=actor,
             action="client_payment.cancelled",
         )
+    _refund_unused_escrow(job)
     lancers = User.objects.in_bulk([p.lancer_id for p in pending])
     for proposal in pending:
         _mail(
@@ -252,6 +257,37 @@ def _close(job: Job, *, actor: User | None, now: datetime) -> None:
             job=job,
             link=_link(proposal.get_absolute_url()),
         )
+
+
+def _job_escrow(job: Job) -> LedgerAccount:
+    return ledger.escrow_account(subject_type=ESCROW_SUBJECT, subject_id=job.pk)
+
+
+def _refund_unused_escrow(job: Job) -> None:
+    """M1: when a job closes, escrow nobody can earn any more goes to the client's refunds
+    account: a competition's prize without a winner, a task's budget beyond the units still
+    awaiting a decision (each of those is refunded if rejected later). Key per job."""
+    if not job.needs_payment:
+        return
+    escrow = _job_escrow(job)
+    escrow.refresh_from_db(fields=["balance"])
+    reserved = 0
+    if job.format == JobFormat.TASK:
+        assert job.unit_reward is not None
+        reserved = (
+            job.unit_reward
+            * TaskSubmission.objects.filter(job=job, status=TaskSubmissionStatus.SUBMITTED).count()
+        )
+    unused = escrow.balance - reserved
+    if unused <= 0:
+        return
+    client = User.objects.get(pk=job.client_id)
+    ledger.post(
+        key=f"job:{job.pk}:refund_unused",
+        kind="job.refund_unused",
+        legs=[(escrow, -unused), (ledger.refunds_account(client=client), unused)],
+        memo=job.title[:200],
+    )
 
 
 def jobs_close_expired(*, now: datetime | None = None) -> int:
@@ -319,6 +355,10 @@ def client_payment_confirm(*, actor: User, payment_id: int) -> ClientPayment:
             fields=["confirmed_at", "confirmed_by"],
         )
         _post_payment(payment=payment, client=client, job=job)
+        client_payment_confirmed.send(sender=ClientPayment, payment=payment, actor=actor)
+        if payment.purpose not in JOB_PAYMENT_PURPOSES:
+            # A milestone's escrow: the contracts app took it on from the client's payments.
+            return payment
         if job.status == JobStatus.AWAITING_PAYMENT:
             transition(
                 job,
@@ -348,6 +388,8 @@ def _post_payment(*, payment: ClientPayment, client: User, job: Job) -> None:
         legs=[(bank, -payment.amount), (received, payment.amount)],
         memo=memo,
     )
+    if payment.purpose not in JOB_PAYMENT_PURPOSES:
+        return
     legs = [(received, -payment.amount), (escrow, payment.escrow_amount)]
     if payment.client_fee:
         legs.append(
@@ -422,11 +464,18 @@ def proposal_submit(
 
 
 def _client_action(action: str, *, actor: User, proposal_id: int) -> Proposal:
-    job_id = Proposal.objects.filter(pk=proposal_id).values_list("job_id", flat=True).first()
-    if job_id is None:
+    head = Proposal.objects.filter(pk=proposal_id).values("job_id", "lancer_id").first()
+    if head is None:
         raise NotFound(_("That proposal does not exist."))
+    job_id = head["job_id"]
     with transaction.atomic():
-        _lock_active(actor)
+        # The lancer's row too: selecting creates obligations for both sides (W6).
+        users = _lock_active(actor, head["lancer_id"])
+        if action == "select" and users[head["lancer_id"]].is_withdrawn:
+            raise ActionRefused(
+                _("This lancer has withdrawn from ukeoi; their proposal cannot be selected."),
+                code="lancer_withdrawn",
+            )
         job = lock_job(job_id)
         proposal = lock_proposal(proposal_id)
         refusal = rules.client_action_refusal(
@@ -448,12 +497,32 @@ def _client_action(action: str, *, actor: User, proposal_id: int) -> Proposal:
             action=f"proposal.{target}",
             fields=["decided_at"],
         )
+        lancer = users[proposal.lancer_id]
         if action == "select" and job.format == JobFormat.COMPETITION:
+            # B1, B6: the winner's prize leaves the escrow for their reward balance.
+            _release_prize(job=job, proposal=proposal, lancer=lancer)
             # A competition has one winner: choosing it ends the competition (B1).
             _close(job, actor=actor, now=now)
-        lancer = User.objects.get(pk=proposal.lancer_id)
+        if action == "select":
+            proposal_selected.send(sender=Proposal, proposal=proposal, job=job, actor=actor)
         _mail(lancer, f"proposal_{target}", job=job, link=_link(proposal.get_absolute_url()))
     return proposal
+
+
+def _release_prize(*, job: Job, proposal: Proposal, lancer: User) -> None:
+    """B1, B6, M2: a competition's prize goes from its escrow to the winner's reward balance
+    minus the lancer fee; once per winning entry (the key)."""
+    prize = job.budget_min
+    lancer_fee = rules.fee(prize, rules.LANCER_FEE_PERMILLE)
+    legs = [(_job_escrow(job), -prize), (ledger.reward_account(lancer=lancer), prize - lancer_fee)]
+    if lancer_fee:
+        legs.append((ledger.platform_account(kind=AccountKind.FEE_REVENUE_LANCER), lancer_fee))
+    ledger.post(
+        key=f"proposal:{proposal.pk}:prize",
+        kind="competition.prize",
+        legs=legs,
+        memo=job.title[:200],
+    )
 
 
 def proposal_select(*, actor: User, proposal_id: int) -> Proposal:
@@ -530,9 +599,21 @@ def message_send(*, actor: User, thread_id: int, body: str) -> Message:
         message = Message.objects.create(thread=thread, sender=actor, body=body)
         # The text stays out of the audit trail (personal data); who wrote where is enough.
         audit(actor=actor, subject=message, action="message.sent", after={"thread": thread.pk})
-        path = thread.proposal.get_absolute_url() if thread.proposal_id else ""  # type: ignore[union-attr]
+        path = _thread_path(thread)
         _mail(other, "message", sender_name=actor.display_name, message=message, link=_link(path))
     return message
+
+
+def _thread_path(thread: MessageThread) -> str:
+    """Where the thread is read: a selected project proposal's talk continues on its
+    contract page (contracts:for_proposal redirects either side there), others on the
+    proposal page."""
+    proposal = thread.proposal
+    if proposal is None:
+        return ""
+    if proposal.status == ProposalStatus.SELECTED and proposal.job.format == JobFormat.PROJECT:
+        return reverse("contracts:for_proposal", args=[proposal.pk])
+    return proposal.get_absolute_url()
 
 
 def message_mark_read(*, actor: User, thread_id: int) -> int:
@@ -601,6 +682,8 @@ def _task_decide(*, actor: User, submission_id: int, target: str) -> TaskSubmiss
         lancer = User.objects.get(pk=submission.lancer_id)
         if target == TaskSubmissionStatus.APPROVED:
             _release_unit(job=job, submission=submission, lancer=lancer)
+        elif job.status == JobStatus.CLOSED:
+            _refund_rejected_unit(job=job, submission=submission)
         _mail(lancer, f"task_unit_{target}", job=job, link=_link(job.get_absolute_url()))
     return submission
 
@@ -621,6 +704,22 @@ def _release_unit(*, job: Job, submission: TaskSubmission, lancer: User) -> None
         key=f"task_unit:{submission.pk}:release",
         kind="task_unit.release",
         legs=legs,
+        memo=job.title[:200],
+    )
+
+
+def _refund_rejected_unit(*, job: Job, submission: TaskSubmission) -> None:
+    """M1: a unit rejected after its task closed frees money no one can earn any more: it
+    goes to the client's refunds account (the rest was refunded at closing)."""
+    assert job.unit_reward is not None
+    client = User.objects.get(pk=job.client_id)
+    ledger.post(
+        key=f"task_unit:{submission.pk}:refund",
+        kind="task_unit.refund",
+        legs=[
+            (_job_escrow(job), -job.unit_reward),
+            (ledger.refunds_account(client=client), job.unit_reward),
+        ],
         memo=job.title[:200],
     )
 

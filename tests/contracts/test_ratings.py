@@ -1,0 +1,144 @@
+"""B5: after completion, or a cancellation once work started, each side rates the other
+once; summaries (A4, A6) and the counterpart check (A2)."""
+
+from typing import Any
+
+import pytest
+
+from tests.contracts import builders
+from tests.contracts.support import snapshot
+from tests.factories import UserFactory
+from ukeoi.accounts import selectors as account_selectors
+from ukeoi.accounts.visibility import username_visible_to
+from ukeoi.contracts import selectors, services
+from ukeoi.contracts.enums import RatingValue
+from ukeoi.contracts.models import Rating
+from ukeoi.core.errors import ApplicationError
+from ukeoi.jobs.selectors import trust_signals_get
+
+pytestmark = pytest.mark.django_db
+
+
+def refused(code: str, status: int, call: Any) -> None:
+    before = snapshot()
+    with pytest.raises(ApplicationError) as info:
+        call()
+    assert (info.value.code, info.value.status) == (code, status)
+    assert snapshot() == before
+
+
+def test_both_sides_rate_a_completed_contract_once() -> None:
+    contract = builders.contract_completed()
+
+    services.rating_submit(
+        actor=contract.client, contract_id=contract.pk, value="satisfied", comment="迅速でした"
+    )
+    services.rating_submit(
+        actor=contract.lancer, contract_id=contract.pk, value="disappointed", comment="連絡が遅い"
+    )
+
+    ratings = {r.rater_id: (r.ratee_id, r.value) for r in Rating.objects.all()}
+    assert ratings == {
+        contract.client_id: (contract.lancer_id, RatingValue.SATISFIED),
+        contract.lancer_id: (contract.client_id, RatingValue.DISAPPOINTED),
+    }
+    refused(
+        "already_rated",
+        409,
+        lambda: services.rating_submit(
+            actor=contract.client, contract_id=contract.pk, value="satisfied", comment="再評価"
+        ),
+    )
+
+
+def test_rating_before_the_end_or_by_a_stranger_or_with_a_bad_value_is_refused() -> None:
+    contract = builders.contract_in_progress()
+    refused(
+        "not_ended",
+        409,
+        lambda: services.rating_submit(
+            actor=contract.client, contract_id=contract.pk, value="satisfied", comment="良い"
+        ),
+    )
+    done = builders.contract_completed()
+    refused(
+        "not_a_side",
+        403,
+        lambda: services.rating_submit(
+            actor=UserFactory.create(), contract_id=done.pk, value="satisfied", comment="良い"
+        ),
+    )
+    refused(
+        "bad_value",
+        400,
+        lambda: services.rating_submit(
+            actor=done.client, contract_id=done.pk, value="5 stars", comment="良い"
+        ),
+    )
+    refused(
+        "invalid",
+        400,
+        lambda: services.rating_submit(
+            actor=done.client, contract_id=done.pk, value="satisfied", comment=" "
+        ),
+    )
+
+
+def test_a_cancellation_after_work_started_can_be_rated_and_one_before_cannot() -> None:
+    """B5: 'cancelled after work started' = a milestone was ever escrowed."""
+    worked = builders.contract_mid_cancellation(step="done", escrowed=True)
+    services.rating_submit(
+        actor=worked.lancer, contract_id=worked.pk, value="disappointed", comment="途中で中止"
+    )
+    never = builders.contract_mid_cancellation(step="done", escrowed=False)
+    refused(
+        "no_work",
+        409,
+        lambda: services.rating_submit(
+            actor=never.client, contract_id=never.pk, value="satisfied", comment="—"
+        ),
+    )
+
+
+def test_summary_and_trust_signals_count_and_share_satisfied() -> None:
+    """B5, A4: the lancer got 2 satisfied and 1 disappointed: 3 ratings, 67 %."""
+    lancer = UserFactory.create()
+    for value in ("satisfied", "satisfied", "disappointed"):
+        contract = builders.contract_completed(lancer=lancer)
+        services.rating_submit(
+            actor=contract.client, contract_id=contract.pk, value=value, comment="評価"
+        )
+
+    summary = selectors.rating_summary_get(user_id=lancer.pk)
+    assert (summary.count, summary.satisfied, summary.share_percent, summary.carried) == (
+        3,
+        2,
+        67,
+        0,
+    )
+    signals = trust_signals_get([lancer])[lancer.pk]
+    assert (signals.ratings, signals.satisfied_percent) == (3, 67)
+    assert selectors.rating_summary_get(user_id=UserFactory.create().pk).share_percent is None
+
+
+def test_summary_carries_ratings_of_predecessor_accounts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A6: ratings received by accounts `reputation_account_ids` names count, as carried."""
+    old, new = UserFactory.create(), UserFactory.create()
+    contract = builders.contract_completed(lancer=old)
+    services.rating_submit(
+        actor=contract.client, contract_id=contract.pk, value="satisfied", comment="良"
+    )
+    monkeypatch.setattr(selectors, "reputation_account_ids", lambda *, user_id: [user_id, old.pk])
+    assert account_selectors  # the seam lives in accounts; contracts imports it by name
+
+    summary = selectors.rating_summary_get(user_id=new.pk)
+
+    assert (summary.count, summary.carried, summary.share_percent) == (1, 1, 100)
+
+
+def test_the_two_sides_of_a_contract_see_each_others_username() -> None:
+    """A2: a contract between them makes them counterparts."""
+    contract = builders.contract_agreeing()
+    assert selectors.has_contract_between(contract.client, contract.lancer)
+    assert username_visible_to(contract.lancer, contract.client)
+    assert not selectors.has_contract_between(contract.client, UserFactory.create())

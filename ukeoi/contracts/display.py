@@ -1,0 +1,115 @@
+"""What the contract pages and the API both show: who must act next, each milestone's
+money with its fees (B6), plan totals. Reads of rows already loaded; no queries of their
+own except `with_milestones`, which adds one prefetch to a list."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
+
+from ukeoi.contracts import rules, selectors
+from ukeoi.contracts.enums import MilestoneStatus
+from ukeoi.contracts.models import Contract, Milestone
+from ukeoi.jobs.enums import PaymentStatus
+
+# --- Who acts next ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """One line saying who must act next on a contract, and whether it is the viewer."""
+
+    text: str
+    mine: bool
+
+
+def next_step(contract: Contract, milestones: Sequence[Milestone], viewer_id: int) -> NextStep:
+    """Who must act next, from already loaded rows (no query): the open cancellation's next
+    actor (B4), else the first milestone waiting for someone (B3)."""
+    client, lancer = contract.client_id == viewer_id, contract.lancer_id == viewer_id
+    cancellation = contract.open_cancellation if contract.open_cancellation_id else None
+    if cancellation is not None:
+        mine = cancellation.next_actor_id == viewer_id
+        action = rules.STEP_ACTIONS[cancellation.step][0]
+        label = {
+            "agree": _("agree to or decline the cancellation"),
+            "escrow_cancel": _("cancel the escrow"),
+            "plan_delete": _("delete the plan"),
+            "deletion_approve": _("approve the deletion"),
+        }[action]
+        if mine:
+            return NextStep(_("Your turn: %(action)s") % {"action": label}, True)
+        return NextStep(_("Waiting for the other side to %(action)s") % {"action": label}, False)
+    if not contract.is_open:
+        return NextStep("", False)
+    statuses = [m.status for m in milestones]
+    if MilestoneStatus.PROPOSED in statuses:
+        if lancer:
+            return NextStep(_("Your turn: agree to the milestones"), True)
+        return NextStep(_("Waiting for the lancer to agree to the milestones"), False)
+    if MilestoneStatus.DELIVERED in statuses:
+        if client:
+            return NextStep(_("Your turn: check the delivery (検収)"), True)
+        return NextStep(_("Waiting for the client's acceptance (検収)"), False)
+    for m in milestones:
+        if m.status == MilestoneStatus.AWAITING_ESCROW:
+            paying = m.payment_id is not None and m.payment.status == PaymentStatus.AWAITING  # type: ignore[union-attr]
+            if paying:
+                return NextStep(_("Waiting for the payment to be confirmed (入金確認)"), False)
+            if client:
+                return NextStep(_("Your turn: escrow the next milestone (仮払い)"), True)
+            return NextStep(_("Waiting for the client's escrow (仮払い)"), False)
+    if MilestoneStatus.ESCROWED in statuses:
+        if lancer:
+            return NextStep(_("Your turn: work and deliver (納品)"), True)
+        return NextStep(_("The lancer is working on it"), False)
+    return NextStep("", False)
+
+
+def with_milestones(contracts: QuerySet[Contract]) -> QuerySet[Contract]:
+    """The milestones (and their payments) of a page of contracts in one more query."""
+    return contracts.prefetch_related(
+        Prefetch(
+            "milestones",
+            queryset=Milestone.objects.select_related("payment").order_by("position", "id"),
+            to_attr="plan",
+        )
+    )
+
+
+def plan_total(milestones: Sequence[Milestone]) -> int:
+    """The amounts still in the plan: not deleted and not refunded (B4 step 2)."""
+    gone = (MilestoneStatus.DELETED, MilestoneStatus.ESCROW_CANCELLED)
+    return sum(m.amount for m in milestones if m.status not in gone)
+
+
+@dataclass(frozen=True)
+class FeeView:
+    """B6: a milestone's money as both sides see it before the action that incurs it."""
+
+    amount: int
+    client_fee: int
+    client_total: int
+    lancer_fee: int
+    lancer_net: int
+    # The fees are the operator's current rates (not yet fixed on the milestone).
+    estimated: bool
+
+
+def fee_view(milestone: Milestone) -> FeeView:
+    if milestone.status == MilestoneStatus.PROPOSED or not (
+        milestone.client_fee or milestone.lancer_fee
+    ):
+        fees = selectors.current_fees(milestone.amount)
+        return FeeView(
+            fees.amount, fees.client_fee, fees.client_total, fees.lancer_fee, fees.lancer_net, True
+        )
+    return FeeView(
+        milestone.amount,
+        milestone.client_fee,
+        milestone.client_total,
+        milestone.lancer_fee,
+        milestone.lancer_net,
+        False,
+    )

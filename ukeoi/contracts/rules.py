@@ -1,0 +1,530 @@
+"""Pure rules of contracts: who may take which step when, fees, and B7's clock.
+
+No ORM, no clock, no I/O: services and selectors build the facts (frozen dataclasses) and
+pass "now" in. Refusals reuse `ukeoi.jobs.rules.Refusal` (code, message, HTTP family)."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from ukeoi.contracts.enums import (
+    CANCELLATION_OPEN_STEPS,
+    CONTRACT_OPEN_STATUSES,
+    MILESTONE_FUNDED_STATUSES,
+    CancellationStep,
+    ContractStatus,
+    MilestoneStatus,
+    RatingValue,
+)
+from ukeoi.jobs.rules import (
+    CLIENT_FEE_PERMILLE,
+    LANCER_FEE_PERMILLE,
+    MAX_YEN,
+    Problems,
+    Refusal,
+    fee,
+)
+
+__all__ = ["CLIENT_FEE_PERMILLE", "LANCER_FEE_PERMILLE", "Refusal", "fee"]
+
+MILESTONE_TITLE_MAX = 100
+MAX_MILESTONES = 20
+MAX_DUE_DAYS = 730
+DELIVERY_BODY_MAX = 5000
+CHANGE_REQUEST_MAX = 5000
+REASON_MAX = 2000
+RATING_COMMENT_MAX = 2000
+# B7: a step is taken automatically after 7 days; reminder mail one day before.
+STEP_DAYS = 7
+REMINDER_BEFORE = timedelta(days=1)
+INACTIVITY_DAYS = 365
+INACTIVITY_WARNING_DAYS = 30
+
+
+def _add(problems: Problems, field: str, message: Any) -> None:
+    problems.setdefault(field, []).append(message)
+
+
+# --- Fees (B6) ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fees:
+    """B6: every fee of one milestone amount, shown before the action that incurs it."""
+
+    amount: int
+    client_fee: int
+    # What the client pays into escrow (仮払い): amount + client fee.
+    client_total: int
+    lancer_fee: int
+    # What reaches the lancer's reward balance on acceptance: amount - lancer fee.
+    lancer_net: int
+    client_fee_permille: int
+    lancer_fee_permille: int
+
+    @property
+    def client_fee_percent(self) -> str:
+        return _permille_text(self.client_fee_permille)
+
+    @property
+    def lancer_fee_percent(self) -> str:
+        return _permille_text(self.lancer_fee_permille)
+
+
+def _permille_text(permille: int) -> str:
+    whole, tenth = divmod(permille, 10)
+    return f"{whole}.{tenth}" if tenth else str(whole)
+
+
+def fees_for(
+    amount: int,
+    *,
+    client_permille: int = CLIENT_FEE_PERMILLE,
+    lancer_permille: int = LANCER_FEE_PERMILLE,
+) -> Fees:
+    """B6: fees in whole yen, each rounded down (jobs.rules.fee)."""
+    client_fee = fee(amount, client_permille)
+    lancer_fee = fee(amount, lancer_permille)
+    return Fees(
+        amount=amount,
+        client_fee=client_fee,
+        client_total=amount + client_fee,
+        lancer_fee=lancer_fee,
+        lancer_net=amount - lancer_fee,
+        client_fee_permille=client_permille,
+        lancer_fee_permille=lancer_permille,
+    )
+
+
+# --- Milestone plans ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MilestoneDraft:
+    """One milestone (計画) as the client enters it."""
+
+    title: str
+    amount: int | None
+    due_date: date | None = None
+
+
+def milestone_drafts_problems(drafts: Sequence[MilestoneDraft], *, today: date) -> Problems:
+    """Bad input in a proposed plan, per field `milestones.<i>.<field>` (and `milestones`
+    for the plan as a whole). Amounts are whole yen from 1 to 100,000,000."""
+    problems: Problems = {}
+    if not drafts:
+        _add(problems, "milestones", _("Add at least one milestone."))
+    elif len(drafts) > MAX_MILESTONES:
+        _add(
+            problems,
+            "milestones",
+            _("A plan has at most %(max)d milestones.") % {"max": MAX_MILESTONES},
+        )
+    for index, draft in enumerate(drafts[:MAX_MILESTONES]):
+        prefix = f"milestones.{index}"
+        title = draft.title.strip()
+        if not title:
+            _add(problems, f"{prefix}.title", _("Enter the milestone's title."))
+        elif len(title) > MILESTONE_TITLE_MAX:
+            _add(
+                problems,
+                f"{prefix}.title",
+                _("Use at most %(max)d characters.") % {"max": MILESTONE_TITLE_MAX},
+            )
+        amount = draft.amount
+        if amount is None or isinstance(amount, bool) or not isinstance(amount, int):
+            _add(problems, f"{prefix}.amount", _("Enter an amount in whole yen."))
+        elif amount < 1:
+            _add(problems, f"{prefix}.amount", _("Enter an amount of at least 1 yen."))
+        elif amount > MAX_YEN:
+            _add(problems, f"{prefix}.amount", _("Enter an amount of at most 100,000,000 yen."))
+        if draft.due_date is not None:
+            if draft.due_date < today:
+                _add(problems, f"{prefix}.due_date", _("The due date must not be in the past."))
+            elif draft.due_date > today + timedelta(days=MAX_DUE_DAYS):
+                _add(problems, f"{prefix}.due_date", _("The due date must be within two years."))
+    return problems
+
+
+def text_problems(field: str, value: str, limit: int, *, required: bool = True) -> Problems:
+    problems: Problems = {}
+    if required and not value.strip():
+        _add(problems, field, _("This field is required."))
+    elif len(value) > limit:
+        _add(problems, field, _("Use at most %(max)d characters.") % {"max": limit})
+    return problems
+
+
+# --- Facts ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContractFacts:
+    pk: int
+    client_id: int
+    lancer_id: int
+    status: str
+    # Any milestone was ever escrowed (B5: work started).
+    work_started: bool = False
+
+    @classmethod
+    def of(cls, contract: Any) -> "ContractFacts":
+        return cls(
+            contract.pk,
+            contract.client_id,
+            contract.lancer_id,
+            contract.status,
+            contract.work_started_at is not None,
+        )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in CONTRACT_OPEN_STATUSES
+
+    def is_side(self, user_id: int) -> bool:
+        return user_id in (self.client_id, self.lancer_id)
+
+
+@dataclass(frozen=True)
+class MilestoneFacts:
+    pk: int
+    status: str
+    has_payment_pending: bool = False
+
+    @classmethod
+    def of(cls, milestone: Any, *, has_payment_pending: bool = False) -> "MilestoneFacts":
+        return cls(milestone.pk, milestone.status, has_payment_pending)
+
+
+@dataclass(frozen=True)
+class CancellationFacts:
+    pk: int
+    proposed_by_id: int
+    step: str
+    next_actor_id: int | None
+    step_due_at: datetime | None
+
+    @classmethod
+    def of(cls, cancellation: Any) -> "CancellationFacts":
+        return cls(
+            cancellation.pk,
+            cancellation.proposed_by_id,
+            cancellation.step,
+            cancellation.next_actor_id,
+            cancellation.step_due_at,
+        )
+
+
+def _not_side(contract: ContractFacts, actor_id: int) -> Refusal | None:
+    if not contract.is_side(actor_id):
+        return Refusal(
+            "not_a_side",
+            _("Only the client and the lancer of this contract can do this."),
+            status=403,
+        )
+    return None
+
+
+def _only(contract: ContractFacts, actor_id: int, side: str) -> Refusal | None:
+    refusal = _not_side(contract, actor_id)
+    if refusal is not None:
+        return refusal
+    if side == "client" and actor_id != contract.client_id:
+        return Refusal("not_client", _("Only the client of this contract can do this."), 403)
+    if side == "lancer" and actor_id != contract.lancer_id:
+        return Refusal("not_lancer", _("Only the lancer of this contract can do this."), 403)
+    return None
+
+
+def _contract_state_refusal(contract: ContractFacts) -> Refusal | None:
+    """Milestone work happens only on a contract that is open and not being cancelled."""
+    if contract.status == ContractStatus.CANCELLING:
+        return Refusal(
+            "cancellation_under_way",
+            _(
+                "A cancellation of this contract is under way. Finish it, or decline it, "
+                "before changing the milestones."
+            ),
+        )
+    if not contract.is_open:
+        return Refusal(
+            "contract_closed",
+            _("This contract has ended (it is %(status)s).")
+            % {"status": ContractStatus(contract.status).label},
+        )
+    return None
+
+
+# --- Milestones -----------------------------------------------------------------------------
+
+
+def milestones_propose_refusal(*, actor_id: int, contract: ContractFacts) -> Refusal | None:
+    """The client proposes the plan (計画); refused while cancelling or after the end."""
+    return _only(contract, actor_id, "client") or _contract_state_refusal(contract)
+
+
+def milestones_agree_refusal(
+    *, actor_id: int, contract: ContractFacts, proposed: int
+) -> Refusal | None:
+    """The lancer agrees to the proposed milestones (契約の承諾)."""
+    refusal = _only(contract, actor_id, "lancer") or _contract_state_refusal(contract)
+    if refusal is not None:
+        return refusal
+    if contract.status != ContractStatus.AGREEING or proposed == 0:
+        return Refusal("nothing_to_agree", _("There are no proposed milestones to agree to."))
+    return None
+
+
+def escrow_refusal(
+    *, actor_id: int, contract: ContractFacts, milestone: MilestoneFacts
+) -> Refusal | None:
+    """B3: the client pays an agreed milestone into escrow (仮払い)."""
+    refusal = _only(contract, actor_id, "client") or _contract_state_refusal(contract)
+    if refusal is not None:
+        return refusal
+    if milestone.status == MilestoneStatus.PROPOSED:
+        return Refusal(
+            "not_agreed",
+            _("The lancer has not agreed to this milestone yet; it cannot be escrowed."),
+        )
+    if milestone.status != MilestoneStatus.AWAITING_ESCROW:
+        return Refusal(
+            "already_escrowed",
+            _("This milestone is not waiting for escrow (it is %(status)s).")
+            % {"status": MilestoneStatus(milestone.status).label},
+        )
+    return None
+
+
+def deliver_refusal(
+    *, actor_id: int, contract: ContractFacts, milestone: MilestoneFacts
+) -> Refusal | None:
+    """B3: the lancer delivers (納品) an escrowed milestone, once until the client decides."""
+    refusal = _only(contract, actor_id, "lancer") or _contract_state_refusal(contract)
+    if refusal is not None:
+        return refusal
+    if milestone.status == MilestoneStatus.DELIVERED:
+        return Refusal(
+            "already_delivered",
+            _("This milestone is already delivered and waits for the client's acceptance."),
+        )
+    if milestone.status != MilestoneStatus.ESCROWED:
+        return Refusal(
+            "not_escrowed",
+            _("Only an escrowed milestone can be delivered (it is %(status)s).")
+            % {"status": MilestoneStatus(milestone.status).label},
+        )
+    return None
+
+
+def client_decision_refusal(
+    *, actor_id: int, contract: ContractFacts, milestone: MilestoneFacts
+) -> Refusal | None:
+    """B3: the client accepts (検収) a delivery or asks for changes."""
+    refusal = _only(contract, actor_id, "client") or _contract_state_refusal(contract)
+    if refusal is not None:
+        return refusal
+    if milestone.status in (MilestoneStatus.PROPOSED, MilestoneStatus.AWAITING_ESCROW):
+        return Refusal(
+            "not_escrowed",
+            _("This milestone is not escrowed yet; there is nothing to accept."),
+        )
+    if milestone.status == MilestoneStatus.ESCROWED:
+        return Refusal("not_delivered", _("The lancer has not delivered this milestone yet."))
+    if milestone.status != MilestoneStatus.DELIVERED:
+        return Refusal(
+            "already_decided",
+            _("This milestone can no longer be accepted (it is %(status)s).")
+            % {"status": MilestoneStatus(milestone.status).label},
+        )
+    return None
+
+
+# --- Cancellation (B4) ----------------------------------------------------------------------
+
+
+# The action that completes each open step, and the side who takes it. Step (1)'s side is
+# "other": the side that did not propose.
+STEP_ACTIONS: dict[str, tuple[str, str]] = {
+    CancellationStep.PROPOSED: ("agree", "other"),
+    CancellationStep.AGREED: ("escrow_cancel", "lancer"),
+    CancellationStep.ESCROW_CANCELLED: ("plan_delete", "client"),
+    CancellationStep.PLAN_DELETED: ("deletion_approve", "lancer"),
+}
+# What each action moves the cancellation to.
+STEP_TARGETS: dict[str, str] = {
+    "agree": CancellationStep.AGREED,
+    "decline": CancellationStep.DECLINED,
+    "escrow_cancel": CancellationStep.ESCROW_CANCELLED,
+    "plan_delete": CancellationStep.PLAN_DELETED,
+    "deletion_approve": CancellationStep.DONE,
+}
+
+
+def next_actor_id(*, step: str, contract: ContractFacts, proposed_by_id: int) -> int | None:
+    """B4: who must take the next step (None once the attempt ended)."""
+    if step not in STEP_ACTIONS:
+        return None
+    side = STEP_ACTIONS[step][1]
+    if side == "other":
+        return contract.lancer_id if proposed_by_id == contract.client_id else contract.client_id
+    return contract.client_id if side == "client" else contract.lancer_id
+
+
+def cancellation_propose_refusal(
+    *, actor_id: int, contract: ContractFacts, reason: str
+) -> Refusal | None:
+    """B4 (1): either side proposes cancelling an open contract, with a reason."""
+    refusal = _not_side(contract, actor_id)
+    if refusal is not None:
+        return refusal
+    if contract.status == ContractStatus.CANCELLING:
+        return Refusal(
+            "cancellation_under_way", _("A cancellation of this contract is already under way.")
+        )
+    if not contract.is_open:
+        return Refusal(
+            "contract_closed",
+            _("This contract has ended (it is %(status)s).")
+            % {"status": ContractStatus(contract.status).label},
+        )
+    return None
+
+
+def cancellation_step_refusal(
+    action: str,
+    *,
+    actor_id: int,
+    contract: ContractFacts,
+    cancellation: CancellationFacts | None,
+) -> Refusal | None:
+    """B4: may `actor_id` take `action` (agree, decline, escrow_cancel, plan_delete,
+    deletion_approve) now? Each step only by the side named and only in its order."""
+    if action not in STEP_TARGETS:
+        raise ValueError(f"unknown cancellation action {action!r}")
+    refusal = _not_side(contract, actor_id)
+    if refusal is not None:
+        return refusal
+    if cancellation is None or cancellation.step not in CANCELLATION_OPEN_STEPS:
+        return Refusal("no_cancellation", _("No cancellation of this contract is under way."))
+    expected = "agree" if action == "decline" else action
+    step_action, _side = STEP_ACTIONS[cancellation.step]
+    if expected != step_action:
+        return Refusal(
+            "wrong_step",
+            _("This is not the step the cancellation is waiting for: %(step)s.")
+            % {"step": _STEP_WAITING[step_action]},
+        )
+    if actor_id != cancellation.next_actor_id:
+        if cancellation.step == CancellationStep.PROPOSED:
+            message = _("You proposed this cancellation; the other side must agree or decline.")
+        elif cancellation.next_actor_id == contract.lancer_id:
+            message = _("Only the lancer can take this step of the cancellation.")
+        else:
+            message = _("Only the client can take this step of the cancellation.")
+        return Refusal("not_your_step", message, status=403)
+    return None
+
+
+_STEP_WAITING = {
+    "agree": _("(1) agreement to cancel"),
+    "escrow_cancel": _("(2) escrow cancellation by the lancer"),
+    "plan_delete": _("(3) plan deletion by the client"),
+    "deletion_approve": _("(4) approval of the deletion by the lancer"),
+}
+
+
+# --- B7 clock -------------------------------------------------------------------------------
+
+
+def step_due(started: datetime) -> datetime:
+    """B7: a step started at `started` is taken automatically at this moment."""
+    return started + timedelta(days=STEP_DAYS)
+
+
+def step_overdue(cancellation: CancellationFacts, *, now: datetime) -> bool:
+    return (
+        cancellation.step in CANCELLATION_OPEN_STEPS
+        and cancellation.step_due_at is not None
+        and cancellation.step_due_at <= now
+    )
+
+
+def step_reminder_due(
+    cancellation: CancellationFacts, *, reminded_step: str, now: datetime
+) -> bool:
+    """B7: one day before the automatic step, once per step."""
+    return (
+        cancellation.step in CANCELLATION_OPEN_STEPS
+        and cancellation.step_due_at is not None
+        and cancellation.step_due_at - REMINDER_BEFORE <= now < cancellation.step_due_at
+        and reminded_step != cancellation.step
+    )
+
+
+def inactivity_cancel_due(
+    *, status: str, has_open_cancellation: bool, last_activity_at: datetime, now: datetime
+) -> bool:
+    """B7: a contract untouched for a year is cancelled (an open cancellation finishes on
+    its own within four steps, so it is left to do so)."""
+    return (
+        status in CONTRACT_OPEN_STATUSES
+        and not has_open_cancellation
+        and last_activity_at + timedelta(days=INACTIVITY_DAYS) <= now
+    )
+
+
+def inactivity_warning_due(
+    *,
+    status: str,
+    has_open_cancellation: bool,
+    last_activity_at: datetime,
+    warned_at: datetime | None,
+    now: datetime,
+) -> bool:
+    """B7: warning mail a month before the inactivity cancellation, once per quiet spell."""
+    return (
+        status in CONTRACT_OPEN_STATUSES
+        and not has_open_cancellation
+        and last_activity_at + timedelta(days=INACTIVITY_DAYS - INACTIVITY_WARNING_DAYS) <= now
+        and (warned_at is None or warned_at < last_activity_at)
+    )
+
+
+# --- Ratings (B5) ---------------------------------------------------------------------------
+
+
+def can_be_rated(contract: ContractFacts) -> bool:
+    """B5: after completion, or after a cancellation once work had started."""
+    return contract.status == ContractStatus.COMPLETED or (
+        contract.status == ContractStatus.CANCELLED and contract.work_started
+    )
+
+
+def rating_refusal(
+    *, actor_id: int, contract: ContractFacts, already_rated: bool, value: str, comment: str
+) -> Refusal | None:
+    refusal = _not_side(contract, actor_id)
+    if refusal is not None:
+        return refusal
+    if not can_be_rated(contract):
+        if contract.status == ContractStatus.CANCELLED:
+            return Refusal(
+                "no_work",
+                _("This contract was cancelled before any work started; it is not rated."),
+            )
+        return Refusal("not_ended", _("A contract can be rated once it has ended."))
+    if already_rated:
+        return Refusal("already_rated", _("You have already rated this contract."))
+    if value not in RatingValue.values:
+        return Refusal(
+            "bad_value", _("Choose satisfied or disappointed."), status=400, field="value"
+        )
+    return None
+
+
+def funded(status: str) -> bool:
+    return status in MILESTONE_FUNDED_STATUSES

@@ -1,0 +1,34 @@
+from django.urls import path
+
+from ukeoi.contracts import views
+
+app_name = "contracts"
+
+urlpatterns = [
+    path("", views.contract_list, name="list"),
+    path("<int:contract_id>/", views.contract_detail, name="detail"),
+    path("<int:contract_id>/plan/", views.milestones_propose, name="milestones_propose"),
+    path("<int:contract_id>/plan/agree/", views.milestones_agree, name="milestones_agree"),
+    path("<int:contract_id>/cancel/", views.cancellation_propose, name="cancellation_propose"),
+    path(
+        "<int:contract_id>/cancel/<slug:action>/",
+        views.cancellation_step,
+        name="cancellation_step",
+    ),
+    path("<int:contract_id>/rate/", views.rating_submit, name="rate"),
+    path("milestones/<int:milestone_id>/escrow/", views.milestone_escrow, name="escrow"),
+    path(
+        "milestones/<int:milestone_id>/demo-confirm-payment/",
+        views.milestone_demo_confirm,
+        name="demo_confirm",
+    ),
+    path("milestones/<int:milestone_id>/deliver/", views.milestone_deliver, name="deliver"),
+    path("milestones/<int:milestone_id>/accept/", views.milestone_accept, name="accept"),
+    path(
+        "milestones/<int:milestone_id>/request-changes/",
+        views.milestone_request_changes,
+        name="request_changes",
+    ),
+    path("deliveries/<int:delivery_id>/file/", views.delivery_file, name="delivery_file"),
+    path("for-proposal/<int:proposal_id>/", views.contract_for_proposal, name="for_proposal"),
+]
