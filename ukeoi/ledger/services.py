@@ -33,6 +33,7 @@ import functools
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
@@ -315,3 +316,304 @@ def payout_in_transit_account(*, subject_type: str, subject_id: str | int) -> Le
 def platform_account(*, kind: str) -> LedgerAccount:
     """One of the platform's own accounts: fee revenues, transfer fees, forfeited, bank."""
     return account_get_or_create(kind=kind)
+
+
+# --- Many postings at once (batches) ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Posting:
+    """One movement of `post_many`: like `post()`'s arguments, with legs by account pk."""
+
+    key: str
+    legs: Sequence[tuple[int, int]]  # (ledger account pk, signed amount)
+    memo: str = ""
+
+
+_T = TypeVar("_T")
+
+# SQLite limits the parameters of one statement; PostgreSQL gets arrays instead.
+_SQLITE_ROWS_PER_STATEMENT = 500
+
+
+def post_many(*, kind: str, postings: Sequence[Posting]) -> list[int]:
+    """M1, M2 for a batch: many balanced transactions of one kind, in a fixed number of
+    statements whatever their number. Returns the transaction ids in `postings` order.
+
+    Same invariants as `post()`: each posting is checked as `post()` checks it (two or more
+    legs summing to zero, whole non-zero yen, no account twice, valid key); the touched
+    accounts are locked in primary-key order; entries carry the running balance, applied in
+    `postings` order, and no account that may not go negative goes below zero at any step;
+    a key already posted with the same kind and legs is skipped (its id is returned), with
+    different ones the whole call is refused (`IdempotencyConflict`). All or nothing: a
+    refusal writes nothing. Call it inside the caller's transaction, after its row locks."""
+    checked: list[tuple[Posting, dict[int, int], str]] = []
+    seen: set[str] = set()
+    for posting in postings:
+        if posting.key in seen:
+            raise InvalidPosting(_("Each posting of a batch needs its own idempotency key."))
+        seen.add(posting.key)
+        deltas = _checked_id_deltas(key=posting.key, kind=kind, legs=posting.legs)
+        checked.append((posting, deltas, _legs_fingerprint(kind=kind, deltas=deltas)))
+    if not checked:
+        return []
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                return _write_many(kind=kind, checked=checked)
+        except IntegrityError:
+            # A concurrent caller posted one of these keys first; the second attempt sees it.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _checked_id_deltas(*, key: str, kind: str, legs: Sequence[tuple[int, int]]) -> dict[int, int]:
+    if not isinstance(key, str) or not key.strip() or len(key) > 200:
+        raise InvalidPosting(_("A posting needs an idempotency key of 1 to 200 characters."))
+    if not isinstance(kind, str) or not kind.strip() or len(kind) > 64:
+        raise InvalidPosting(_("A posting needs a kind of 1 to 64 characters."))
+    if len(legs) < 2:
+        raise EmptyPosting(_("A posting needs at least two legs."))
+    deltas: dict[int, int] = {}
+    for account_id, amount in legs:
+        if isinstance(account_id, bool) or not isinstance(account_id, int):
+            raise InvalidPosting(_("Every leg of a posting needs a saved ledger account."))
+        if isinstance(amount, bool) or not isinstance(amount, int):
+            raise NotWholeYen(_("Amounts are whole yen."))
+        if amount == 0:
+            raise ZeroLeg(_("A leg of a posting may not be zero yen."))
+        if abs(amount) > MAX_LEG_AMOUNT:
+            raise InvalidPosting(_("The amount is too large."))
+        if account_id in deltas:
+            raise DuplicateLeg(_("An account may appear only once in a posting."))
+        deltas[account_id] = amount
+    if sum(deltas.values()) != 0:
+        raise UnbalancedPosting(_("The legs of a posting must sum to zero."))
+    return dict(sorted(deltas.items()))
+
+
+def _int_array(values: Sequence[int]) -> str:
+    """A PostgreSQL array literal of integers, for `%s::bigint[]`: one string to send
+    instead of one adapted element per value (a batch posts tens of thousands)."""
+    return "{" + ",".join(map(str, values)) + "}"
+
+
+def _text_array(values: Sequence[str]) -> str:
+    """A PostgreSQL array literal of strings, every element quoted (backslash and double
+    quote escaped), for `%s::text[]`."""
+    return (
+        "{"
+        + ",".join('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values)
+        + "}"
+    )
+
+
+def _chunks(values: Sequence[_T], size: int) -> list[Sequence[_T]]:
+    return [values[i : i + size] for i in range(0, len(values), size)]
+
+
+def _write_many(*, kind: str, checked: list[tuple[Posting, dict[int, int], str]]) -> list[int]:
+    db = transaction.get_connection()
+    postgres = db.vendor == "postgresql"
+    account, txn, entry = (
+        f'"{model._meta.db_table}"' for model in (LedgerAccount, LedgerTransaction, LedgerEntry)
+    )
+    keys = [posting.key for posting, _d, _f in checked]
+    ids: dict[str, int] = {}
+    with db.cursor() as cursor:
+        # Keys already posted: the same legs are skipped, different ones refuse the call.
+        existing: dict[str, tuple[int, str]] = {}
+        if postgres:
+            cursor.execute(
+                f"SELECT key, id, legs_fingerprint FROM {txn} WHERE key = ANY(%s::text[])",
+                [_text_array(keys)],
+            )
+            rows = cursor.fetchall()
+        else:
+            rows = []
+            for part in _chunks(keys, _SQLITE_ROWS_PER_STATEMENT):
+                marks = ", ".join(["%s"] * len(part))
+                cursor.execute(
+                    f"SELECT key, id, legs_fingerprint FROM {txn} WHERE key IN ({marks})", part
+                )
+                rows.extend(cursor.fetchall())
+        for key, pk, fingerprint in rows:
+            existing[key] = (pk, fingerprint)
+        fresh = []
+        for posting, deltas, fingerprint in checked:
+            found = existing.get(posting.key)
+            if found is None:
+                fresh.append((posting, deltas, fingerprint))
+            elif found[1] != fingerprint:
+                raise IdempotencyConflict(
+                    _("This request was already made with different amounts; nothing was changed.")
+                )
+            else:
+                ids[posting.key] = found[0]
+        if not fresh:
+            return [ids[key] for key in keys]
+
+        # Lock every touched account in primary-key order, then run the balances forward.
+        account_ids = sorted({pk for _p, deltas, _f in fresh for pk in deltas})
+        if postgres:
+            cursor.execute(
+                f"SELECT id, kind, balance FROM {account} WHERE id = ANY(%s::bigint[]) "
+                "ORDER BY id FOR UPDATE",
+                [_int_array(account_ids)],
+            )
+            locked = cursor.fetchall()
+        else:
+            locked = []
+            for ids_part in _chunks(account_ids, _SQLITE_ROWS_PER_STATEMENT):
+                marks = ", ".join(["%s"] * len(ids_part))
+                cursor.execute(
+                    f"SELECT id, kind, balance FROM {account} WHERE id IN ({marks}) ORDER BY id",
+                    ids_part,
+                )
+                locked.extend(cursor.fetchall())
+        if len(locked) != len(account_ids):
+            raise InvalidPosting(_("Every leg of a posting needs a saved ledger account."))
+        balances = {pk: balance for pk, _kind, balance in locked}
+        kinds = {pk: account_kind for pk, account_kind, _b in locked}
+        entry_rows: list[tuple[int, int, int, int]] = []  # (posting index, account, amount, after)
+        for index, (_posting, deltas, _f) in enumerate(fresh):
+            for pk, amount in deltas.items():
+                after = balances[pk] + amount
+                if after < 0 and kinds[pk] not in NEGATIVE_ALLOWED_KINDS:
+                    raise InsufficientBalance(
+                        account_id=pk, kind=kinds[pk], balance=balances[pk], amount=amount
+                    )
+                balances[pk] = after
+                entry_rows.append((index, pk, amount, after))
+        now = db.ops.adapt_datetimefield_value(clock.now())
+        columns = ", ".join(f'"{column}"' for column in _TRANSACTION_COLUMNS)
+
+        # The transactions, in postings order (ids follow it); a reused key fails the index.
+        transaction_ids: list[int] = []
+        if postgres:
+            cursor.execute(
+                f"INSERT INTO {txn} ({columns}) "
+                "SELECT u.key, %s, u.memo, %s, u.fingerprint "
+                "FROM unnest(%s::text[], %s::text[], %s::text[]) WITH ORDINALITY "
+                "AS u(key, memo, fingerprint, n) ORDER BY u.n RETURNING id, key",
+                [
+                    kind,
+                    now,
+                    _text_array([p.key for p, _d, _f in fresh]),
+                    _text_array([p.memo for p, _d, _f in fresh]),
+                    _text_array([f for _p, _d, f in fresh]),
+                ],
+            )
+            by_key = {key: pk for pk, key in cursor.fetchall()}
+        else:
+            by_key = {}
+            for postings_part in _chunks(fresh, _SQLITE_ROWS_PER_STATEMENT):
+                cursor.execute(
+                    f"INSERT INTO {txn} ({columns}) VALUES "
+                    + ", ".join(["(%s, %s, %s, %s, %s)"] * len(postings_part))
+                    + " RETURNING id, key",
+                    [
+                        value
+                        for posting, _d, fingerprint in postings_part
+                        for value in (posting.key, kind, posting.memo, now, fingerprint)
+                    ],
+                )
+                by_key.update((key, pk) for pk, key in cursor.fetchall())
+        for posting, _d, _f in fresh:
+            transaction_ids.append(by_key[posting.key])
+            ids[posting.key] = by_key[posting.key]
+
+        # All entries in one statement (the PostgreSQL trigger checks each transaction's sum).
+        entry_columns = "(transaction_id, account_id, amount, balance_after)"
+        if postgres:
+            cursor.execute(
+                f"INSERT INTO {entry} {entry_columns} "
+                "SELECT u.t, u.a, u.amount, u.after "
+                "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[]) "
+                "WITH ORDINALITY AS u(t, a, amount, after, n) ORDER BY u.n",
+                [
+                    _int_array([transaction_ids[index] for index, _a, _m, _b in entry_rows]),
+                    _int_array([pk for _i, pk, _m, _b in entry_rows]),
+                    _int_array([amount for _i, _a, amount, _b in entry_rows]),
+                    _int_array([after for _i, _a, _m, after in entry_rows]),
+                ],
+            )
+        else:
+            cursor.executemany(
+                f"INSERT INTO {entry} {entry_columns} VALUES (%s, %s, %s, %s)",
+                [
+                    (transaction_ids[index], pk, amount, after)
+                    for index, pk, amount, after in entry_rows
+                ],
+            )
+
+        # Each account's running balance becomes that of its last entry.
+        final = [(balances[pk], pk) for pk in account_ids]
+        if postgres:
+            cursor.execute(
+                f"UPDATE {account} AS a SET balance = u.balance "
+                "FROM unnest(%s::bigint[], %s::bigint[]) AS u(id, balance) WHERE a.id = u.id",
+                [_int_array([pk for _b, pk in final]), _int_array([b for b, _pk in final])],
+            )
+        else:
+            cursor.executemany(f"UPDATE {account} SET balance = %s WHERE id = %s", final)
+    return [ids[key] for key in keys]
+
+
+def subject_accounts_get_or_create_many(
+    *, kind: str, subject_type: str, subject_ids: Sequence[str | int]
+) -> dict[str, int]:
+    """The subject-scoped accounts of `kind` for many subjects, created where missing, in a
+    fixed number of statements: {subject id: account pk}. Safe under concurrency (the
+    unique constraint lets one row per subject through)."""
+    if KIND_SCOPE.get(kind) != AccountScope.SUBJECT:
+        raise ValueError(f"{kind!r} accounts are not identified by a subject")
+    if not subject_type:
+        raise ValueError("a subject-scoped account needs a subject_type")
+    wanted = [str(subject_id) for subject_id in subject_ids]
+    if any(not subject_id for subject_id in wanted):
+        raise ValueError("a subject-scoped account needs a subject_id")
+    if not wanted:
+        return {}
+    db = transaction.get_connection()
+    table = f'"{LedgerAccount._meta.db_table}"'
+    now = db.ops.adapt_datetimefield_value(clock.now())
+    found: dict[str, int] = {}
+    with db.cursor() as cursor:
+        if db.vendor == "postgresql":
+            cursor.execute(
+                f"INSERT INTO {table} (kind, owner_id, subject_type, subject_id, balance, "
+                "created_at) SELECT %s, NULL, %s, s, 0, %s FROM unnest(%s::text[]) AS s "
+                "ON CONFLICT "
+                "DO NOTHING",
+                [kind, subject_type, now, wanted],
+            )
+            cursor.execute(
+                f"SELECT subject_id, id FROM {table} "
+                "WHERE kind = %s AND subject_type = %s AND subject_id = ANY(%s)",
+                [kind, subject_type, wanted],
+            )
+            found.update(cursor.fetchall())
+        else:
+            for part in _chunks(wanted, _SQLITE_ROWS_PER_STATEMENT):
+                cursor.execute(
+                    f"INSERT INTO {table} (kind, owner_id, subject_type, subject_id, balance, "
+                    "created_at) VALUES "
+                    + ", ".join(["(%s, NULL, %s, %s, 0, %s)"] * len(part))
+                    + " ON CONFLICT "
+                    "DO NOTHING",
+                    [
+                        value
+                        for subject_id in part
+                        for value in (kind, subject_type, subject_id, now)
+                    ],
+                )
+                marks = ", ".join(["%s"] * len(part))
+                cursor.execute(
+                    f"SELECT subject_id, id FROM {table} "
+                    f"WHERE kind = %s AND subject_type = %s AND subject_id IN ({marks})",
+                    [kind, subject_type, *part],
+                )
+                found.update(cursor.fetchall())
+    return found

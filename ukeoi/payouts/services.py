@@ -1,0 +1,718 @@
+"""Payout use cases (M3–M6, W6, W9): the user's payout settings, the batch run at each
+close, and the operators' "paid" and "failed".
+
+The batch (`payout_batch_run`) is set-based: each chunk transaction locks up to
+PAYOUT_CHUNK_SIZE user rows (FOR NO KEY UPDATE, pk order, withdrawn accounts skipped) and
+their reward accounts, creates their payouts with one INSERT … SELECT that applies M4/W9 in
+SQL, and moves the money reward -> payout in transit + transfer fee revenue with one
+`ledger.post_many`. A chunk commits with the batch's resume point (`cursor_user_id`), so a
+run killed at any moment leaves whole chunks behind and the next run continues after them;
+the unique (batch, user) makes a payout twice impossible whatever happens. When every
+chunk is done the Zengin file is written to default storage and the batch and its payouts
+become `exported` in one transaction.
+
+Ledger movements (idempotency keys derived from the payout):
+    payout:<id>:request  reward(user) -amount · payout_in_transit(payout) +net
+                         · transfer_fee_revenue +fee
+    payout:<id>:paid     payout_in_transit(payout) -net · bank +net
+    payout:<id>:fail     payout_in_transit(payout) -net · transfer_fee_revenue -fee
+                         · reward(user) +amount
+"""
+
+import logging
+import tempfile
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ukeoi.accounts.enums import AccountStatus
+from ukeoi.accounts.models import Bank, BankAccount, BankBranch, Profile, User
+from ukeoi.core import clock
+from ukeoi.core.audit import audit
+from ukeoi.core.errors import ApplicationError, Conflict, InvalidInput, NotAllowed, NotFound
+from ukeoi.core.kana import ZenginError, to_zengin_kana
+from ukeoi.core.mail import send_templated_mail
+from ukeoi.core.transitions import transition
+from ukeoi.ledger import services as ledger
+from ukeoi.ledger.enums import AccountKind
+from ukeoi.ledger.models import LedgerAccount, LedgerEntry, LedgerTransaction
+from ukeoi.payouts import calendar, zengin
+from ukeoi.payouts.enums import (
+    BATCH_TRANSITIONS,
+    PAYOUT_TRANSITIONS,
+    BatchStatus,
+    PayoutMode,
+    PayoutStatus,
+)
+from ukeoi.payouts.locks import batch_run_lock, lock_batch, lock_payout, lock_user
+from ukeoi.payouts.models import Payout, PayoutBatch, PayoutFile, PayoutSettings
+from ukeoi.payouts.selectors import fee_schedule
+
+logger = logging.getLogger(__name__)
+
+# The ledger names a payout's in-transit account by this subject (M1).
+PAYOUT_SUBJECT = "payouts.payout"
+
+# progress(done, total): users looked at so far and in all (the command draws a bar).
+Progress = Callable[[int, int], None]
+
+
+class PayoutRefused(Conflict):
+    """Not possible in the current state (409)."""
+
+
+class AccountWithdrawn(NotAllowed):
+    code = "account_withdrawn"
+
+
+# --- Settings (M4, W9) ----------------------------------------------------------------------
+
+
+def _lock_active(actor: User) -> User:
+    user = lock_user(actor.pk)
+    if user is None or user.status == AccountStatus.WITHDRAWN:
+        raise AccountWithdrawn(_("This account has been withdrawn and can no longer do this."))
+    return user
+
+
+def _settings_for_update(user: User) -> PayoutSettings:
+    found = PayoutSettings.objects.select_for_update(no_key=True).filter(user=user).first()
+    return found or PayoutSettings(user=user)
+
+
+@transaction.atomic
+def payout_settings_set(*, actor: User, mode: str) -> PayoutSettings:
+    """M4: automatic payout at each close, or keep the balance (manual)."""
+    if mode not in PayoutMode.values:
+        raise InvalidInput.of({"mode": [_("Choose automatic payout or keep the balance.")]})
+    user = _lock_active(actor)
+    row = _settings_for_update(user)
+    before = row.mode if row.pk else None
+    row.mode = mode
+    row.updated_at = clock.now()
+    row.save()
+    if before != mode:
+        audit(
+            actor=actor,
+            subject=row,
+            action="payout_settings.mode",
+            before={"mode": before},
+            after={"mode": mode},
+        )
+    return row
+
+
+@transaction.atomic
+def payout_final_request(*, actor: User, enabled: bool) -> PayoutSettings:
+    """W9: ask for (or cancel) a final payout: the next batch pays any balance above the
+    transfer fee, whatever the 1,000-yen minimum and the payout mode."""
+    if not isinstance(enabled, bool):
+        raise InvalidInput.of({"enabled": [_("Say yes or no.")]})
+    user = _lock_active(actor)
+    row = _settings_for_update(user)
+    before = row.final_payout if row.pk else None
+    row.final_payout = enabled
+    row.updated_at = clock.now()
+    row.save()
+    if before != enabled:
+        audit(
+            actor=actor,
+            subject=row,
+            action="payout_settings.final_payout",
+            before={"final_payout": before},
+            after={"final_payout": enabled},
+        )
+    return row
+
+
+# --- The batch (M3–M6) ----------------------------------------------------------------------
+
+
+def close_cutoff(close_date: date) -> datetime:
+    """Reward credited before this moment is confirmed by the close: the end of the close
+    date in the site's time zone (Japan)."""
+    start_of_next_day = datetime.combine(close_date + timedelta(days=1), time.min)
+    return timezone.make_aware(start_of_next_day, timezone.get_default_timezone())
+
+
+def _check_close_date(close_date: date) -> calendar.PayoutCycle:
+    if not calendar.is_close_date(close_date):
+        raise ApplicationError(
+            _(
+                "%(date)s is not a close date: payouts close on the 15th and on the last day "
+                "of each month."
+            )
+            % {"date": close_date.isoformat()},
+            code="not_a_close_date",
+        )
+    if close_date >= clock.today():
+        raise ApplicationError(
+            _("The close of %(date)s has not ended yet: its batch can run from the next day on.")
+            % {"date": close_date.isoformat()},
+            code="close_not_ended",
+        )
+    return calendar.cycle_for_close(close_date)
+
+
+def _batch_get_or_create(close_date: date, cycle: calendar.PayoutCycle) -> PayoutBatch:
+    try:
+        with transaction.atomic():
+            batch, _created = PayoutBatch.objects.get_or_create(
+                close_date=close_date,
+                defaults={"payment_date": cycle.pay_date, "cutoff": close_cutoff(close_date)},
+            )
+    except IntegrityError:
+        batch = PayoutBatch.objects.get(close_date=close_date)
+    return batch
+
+
+def payout_batch_run(
+    *,
+    close_date: date,
+    progress: Progress | None = None,
+    chunk_size: int | None = None,
+    wait: bool = True,
+) -> PayoutBatch:
+    """M3–M5: run (or resume, or just return) the batch of this close date.
+
+    Idempotent per close date: the first call creates the batch; a call on a running batch
+    continues after its last committed chunk; a call on an exported or paid batch returns
+    it unchanged. Two calls at once make one batch: the second waits for the first (or,
+    with wait=False, returns the batch as it is). Refuses a date that is not a close date,
+    and a close that has not ended yet, changing nothing."""
+    cycle = _check_close_date(close_date)
+    chunk_size = chunk_size or settings.PAYOUT_CHUNK_SIZE
+    with batch_run_lock(close_date, wait=wait) as taken:
+        batch = _batch_get_or_create(close_date, cycle)
+        if not taken or batch.status != BatchStatus.RUNNING:
+            return batch
+        PayoutBatch.objects.filter(pk=batch.pk).update(runs=batch.runs + 1)
+        _run_chunks(batch, chunk_size=chunk_size, progress=progress)
+        _export(batch.pk)
+    batch.refresh_from_db()
+    logger.info(
+        "payout batch %s: %d payouts, %d yen",
+        batch.close_date,
+        batch.payout_count,
+        batch.total_amount,
+    )
+    return batch
+
+
+def _int_array(values: list[int]) -> str:
+    """A PostgreSQL array literal, for `%s::bigint[]` (one parameter, not thousands)."""
+    return "{" + ",".join(map(str, values)) + "}"
+
+
+def _tables() -> dict[str, str]:
+    models = {
+        "user": User,
+        "profile": Profile,
+        "bank_account": BankAccount,
+        "bank": Bank,
+        "branch": BankBranch,
+        "ledger_account": LedgerAccount,
+        "entry": LedgerEntry,
+        "txn": LedgerTransaction,
+        "settings": PayoutSettings,
+        "payout": Payout,
+        "batch": PayoutBatch,
+    }
+    return {name: connection.ops.quote_name(model._meta.db_table) for name, model in models.items()}
+
+
+def _candidates_where() -> str:
+    """Reward accounts that may be paid: positive balance, an owner after the cursor."""
+    return "ra.kind = %s AND ra.owner_id IS NOT NULL AND ra.owner_id > %s AND ra.balance > 0"
+
+
+def _chunk_upper_bound(cursor: Any, t: dict[str, str], after: int, size: int) -> int | None:
+    """The owner pk that ends the next chunk of `size` candidates after `after`."""
+    sql = (
+        f"SELECT ra.owner_id FROM {t['ledger_account']} ra WHERE {_candidates_where()} "
+        "ORDER BY ra.owner_id LIMIT 1 OFFSET %s"
+    )
+    cursor.execute(sql, [AccountKind.REWARD, after, size - 1])
+    row = cursor.fetchone()
+    if row is not None:
+        return int(row[0])
+    cursor.execute(
+        f"SELECT MAX(ra.owner_id) FROM {t['ledger_account']} ra WHERE {_candidates_where()}",
+        [AccountKind.REWARD, after],
+    )
+    row = cursor.fetchone()
+    return int(row[0]) if row and row[0] is not None else None
+
+
+def _run_chunks(batch: PayoutBatch, *, chunk_size: int, progress: Progress | None) -> None:
+    t = _tables()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {t['ledger_account']} ra WHERE {_candidates_where()}",
+            [AccountKind.REWARD, batch.cursor_user_id],
+        )
+        total = int(cursor.fetchone()[0])
+    fee_account = ledger.platform_account(kind=AccountKind.TRANSFER_FEE_REVENUE)
+    done = 0
+    if progress:
+        progress(done, total)
+    while True:
+        # The run lock (not a row lock) keeps other runs out, so the batch row is not locked:
+        # the order "users -> payouts -> ledger" holds for every chunk.
+        with transaction.atomic():
+            more = _pay_chunk(batch, t=t, size=chunk_size, fee_account_id=fee_account.pk)
+        if not more:
+            break
+        done = min(done + chunk_size, total)
+        if progress:
+            progress(done, total)
+    if progress:
+        progress(total, total)
+
+
+def _pay_chunk(batch: PayoutBatch, *, t: dict[str, str], size: int, fee_account_id: int) -> bool:
+    """One chunk transaction: lock, pay and move the cursor. False when no candidate
+    account was left."""
+    postgres = connection.vendor == "postgresql"
+    lo = batch.cursor_user_id
+    with connection.cursor() as cursor:
+        hi = _chunk_upper_bound(cursor, t, lo, size)
+        if hi is None:
+            return False
+        # W6: the users of this chunk, withdrawn ones skipped, locked in pk order; the
+        # ledger accounts are locked after them (post_many): users -> ledger, as everywhere.
+        cursor.execute(
+            f"SELECT u.id FROM {t['user']} u WHERE u.id > %s AND u.id <= %s AND u.id IN ("
+            f"SELECT ra.owner_id FROM {t['ledger_account']} ra WHERE {_candidates_where()} "
+            "AND ra.owner_id <= %s) AND u.status = %s ORDER BY u.id"
+            + (" FOR NO KEY UPDATE OF u" if postgres else ""),
+            [lo, hi, AccountKind.REWARD, lo, hi, AccountStatus.ACTIVE],
+        )
+        user_ids = [int(row[0]) for row in cursor.fetchall()]
+        if user_ids:
+            created = _insert_payouts(cursor, t, batch=batch, lo=lo, hi=hi, user_ids=user_ids)
+            if created:
+                _post_requests(cursor, t, created, fee_account_id=fee_account_id)
+        cursor.execute(f"UPDATE {t['batch']} SET cursor_user_id = %s WHERE id = %s", [hi, batch.pk])
+    batch.cursor_user_id = hi
+    return True
+
+
+def _insert_payouts(
+    cursor: Any, t: dict[str, str], *, batch: PayoutBatch, lo: int, hi: int, user_ids: list[int]
+) -> list[tuple[int, int, int, int, int]]:
+    """M4, M6, W9 in one INSERT … SELECT: the payouts of the locked users of this chunk.
+    Returns (payout id, user id, amount, fee, net) per payout."""
+    postgres = connection.vendor == "postgresql"
+    fees = fee_schedule()
+    ops = connection.ops
+    cutoff = ops.adapt_datetimefield_value(batch.cutoff)
+    now = ops.adapt_datetimefield_value(clock.now())
+    only_locked = "AND u.id = ANY(%s::bigint[])" if postgres else ""
+    # A7 / M4 name and address: the same fields as Profile.has_name_and_address.
+    name_and_address = " AND ".join(
+        f"p.{field} <> ''"
+        for field in (
+            "legal_name",
+            "legal_name_kana",
+            "postal_code",
+            "prefecture",
+            "city",
+            "street",
+        )
+    )
+    sql = f"""
+        INSERT INTO {t["payout"]} (batch_id, user_id, amount, fee, net, is_final, status,
+            failure_reason, bank_code, bank_name, branch_code, branch_name, account_type,
+            account_number, holder_kana, created_at)
+        SELECT %s, c.user_id, c.confirmed, c.fee, c.confirmed - c.fee,
+            CASE WHEN c.auto_mode AND c.confirmed >= %s THEN FALSE ELSE TRUE END,
+            %s, '', c.bank_code, c.bank_name, c.branch_code, c.branch_name, c.account_type,
+            c.number, c.holder_kana, %s
+        FROM (
+            SELECT u.id AS user_id,
+                ra.balance - COALESCE((
+                    SELECT SUM(e.amount) FROM {t["entry"]} e
+                    JOIN {t["txn"]} tx ON tx.id = e.transaction_id
+                    WHERE e.account_id = ra.id AND e.amount > 0 AND tx.created_at >= %s
+                ), 0) AS confirmed,
+                CASE WHEN b.code = %s THEN %s ELSE %s END AS fee,
+                (COALESCE(ps.mode, %s) = %s) AS auto_mode,
+                COALESCE(ps.final_payout, FALSE) AS final,
+                b.code AS bank_code, b.kana AS bank_name, br.code AS branch_code,
+                br.kana AS branch_name, ba.account_type, ba.number, ba.holder_kana
+            FROM {t["user"]} u
+            JOIN {t["ledger_account"]} ra ON ra.owner_id = u.id AND ra.kind = %s
+            JOIN {t["bank_account"]} ba ON ba.user_id = u.id
+            JOIN {t["bank"]} b ON b.id = ba.bank_id
+            JOIN {t["branch"]} br ON br.id = ba.branch_id
+            JOIN {t["profile"]} p ON p.user_id = u.id
+            LEFT JOIN {t["settings"]} ps ON ps.user_id = u.id
+            WHERE u.id > %s AND u.id <= %s {only_locked}
+                AND u.status = %s AND u.is_active AND ra.balance > 0 AND {name_and_address}
+                AND NOT EXISTS (
+                    SELECT 1 FROM {t["payout"]} x WHERE x.batch_id = %s AND x.user_id = u.id
+                )
+        ) c
+        WHERE c.confirmed - c.fee > 0
+            AND ((c.auto_mode AND c.confirmed >= %s) OR c.final)
+        ORDER BY c.user_id
+        RETURNING id, user_id, amount, fee, net
+    """
+    params: list[Any] = [
+        batch.pk,
+        settings.PAYOUT_MINIMUM,
+        PayoutStatus.REQUESTED,
+        now,
+        cutoff,
+        fees.own_bank_code,
+        fees.own_bank_fee,
+        fees.other_bank_fee,
+        PayoutMode.AUTO,
+        PayoutMode.AUTO,
+        AccountKind.REWARD,
+        lo,
+        hi,
+        *([_int_array(user_ids)] if postgres else []),
+        AccountStatus.ACTIVE,
+        batch.pk,
+        settings.PAYOUT_MINIMUM,
+    ]
+    cursor.execute(sql, params)
+    return [tuple(int(value) for value in row) for row in cursor.fetchall()]  # type: ignore[misc]
+
+
+def _post_requests(
+    cursor: Any,
+    t: dict[str, str],
+    created: list[tuple[int, int, int, int, int]],
+    *,
+    fee_account_id: int,
+) -> None:
+    """reward -> payout in transit + transfer fee revenue, one posting per payout.
+    `post_many` locks the accounts (pk order) and refuses an overdraft, so amounts read a
+    moment earlier by the INSERT can never take more than the balance holds."""
+    user_ids = sorted({user_id for _p, user_id, *_rest in created})
+    params: list[Any]
+    if connection.vendor == "postgresql":
+        condition, params = "ra.owner_id = ANY(%s::bigint[])", [_int_array(user_ids)]
+    else:
+        condition, params = f"ra.owner_id IN ({', '.join(['%s'] * len(user_ids))})", user_ids
+    cursor.execute(
+        f"SELECT ra.owner_id, ra.id FROM {t['ledger_account']} ra "
+        f"WHERE ra.kind = %s AND {condition}",
+        [AccountKind.REWARD, *params],
+    )
+    rewards = {int(owner): int(pk) for owner, pk in cursor.fetchall()}
+    transit = ledger.subject_accounts_get_or_create_many(
+        kind=AccountKind.PAYOUT_IN_TRANSIT,
+        subject_type=PAYOUT_SUBJECT,
+        subject_ids=[payout_id for payout_id, *_rest in created],
+    )
+    postings = []
+    for payout_id, user_id, amount, fee, net in created:
+        legs = [(rewards[user_id], -amount), (transit[str(payout_id)], net)]
+        if fee:
+            legs.append((fee_account_id, fee))
+        postings.append(ledger.Posting(key=f"payout:{payout_id}:request", legs=legs))
+    ledger.post_many(kind="payout.request", postings=postings)
+
+
+# --- The Zengin file (M5) -------------------------------------------------------------------
+
+
+def _sender() -> zengin.Sender:
+    return zengin.Sender(
+        code=settings.PAYOUT_SENDER_CODE,
+        name=settings.PAYOUT_SENDER_NAME,
+        bank_code=settings.PAYOUT_PLATFORM_BANK_CODE,
+        bank_name=settings.PAYOUT_SENDER_BANK_NAME,
+        branch_code=settings.PAYOUT_SENDER_BRANCH_CODE,
+        branch_name=settings.PAYOUT_SENDER_BRANCH_NAME,
+        account_type=settings.PAYOUT_SENDER_ACCOUNT_TYPE,
+        account_number=settings.PAYOUT_SENDER_ACCOUNT_NUMBER,
+    )
+
+
+def _bank_text(text: str, fallback: str, cache: dict[str, str]) -> str:
+    """A bank or branch name for the file (informational there: banks route by code). A
+    name the bank character set cannot hold loses the characters it cannot hold."""
+    found = cache.get(text)
+    if found is None:
+        try:
+            found = to_zengin_kana(text)
+        except ZenginError:
+            kept = "".join(c for c in text if _safe_char(c))
+            try:
+                found = to_zengin_kana(kept) if kept.strip() else fallback
+            except ZenginError:
+                found = fallback
+        cache[text] = found
+    return found
+
+
+def _safe_char(char: str) -> bool:
+    try:
+        to_zengin_kana(char)
+    except ZenginError:
+        return False
+    return True
+
+
+def _transfers(batch_id: int) -> Iterator[zengin.Transfer]:
+    names: dict[str, str] = {}
+    rows = (
+        Payout.objects.filter(batch_id=batch_id, status=PayoutStatus.REQUESTED)
+        .order_by("id")
+        .values_list(
+            "id",
+            "bank_code",
+            "bank_name",
+            "branch_code",
+            "branch_name",
+            "account_type",
+            "account_number",
+            "holder_kana",
+            "net",
+        )
+        .iterator(chunk_size=5000)
+    )
+    for pk, bank_code, bank_name, branch_code, branch_name, kind, number, holder, net in rows:
+        yield zengin.Transfer(
+            bank_code=bank_code,
+            bank_name=_bank_text(bank_name, bank_code, names),
+            branch_code=branch_code,
+            branch_name=_bank_text(branch_name, branch_code, names),
+            account_type=kind,
+            account_number=number,
+            recipient_name=holder,
+            amount=net,
+            reference=str(pk),
+        )
+
+
+# The trailer record's fields: a 6-digit count and a 12-digit total (JAPAN.md).
+FILE_MAX_TOTAL = 10**12 - 1
+
+
+class _Parts:
+    """Cuts one stream of transfers into files of at most `max_records` transfers and a
+    total that fits the trailer, without holding a part in memory: each part is a
+    generator over the shared stream, to be consumed before the next one is asked for."""
+
+    def __init__(self, transfers: Iterator[zengin.Transfer], max_records: int) -> None:
+        self._transfers = transfers
+        self._max_records = max_records
+        self._pending: zengin.Transfer | None = None
+
+    def __iter__(self) -> Iterator[Iterator[zengin.Transfer]]:
+        while True:
+            first = self._pending or next(self._transfers, None)
+            self._pending = None
+            if first is None:
+                return
+            yield self._part(first)
+
+    def _part(self, first: zengin.Transfer) -> Iterator[zengin.Transfer]:
+        count = total = 0
+        item: zengin.Transfer | None = first
+        while item is not None:
+            if count and (count >= self._max_records or total + item.amount > FILE_MAX_TOTAL):
+                self._pending = item
+                return
+            yield item
+            count += 1
+            total += item.amount
+            item = next(self._transfers, None)
+
+
+def _write_files(batch: PayoutBatch) -> None:
+    """The batch's Zengin files, part by part, streamed through a temporary file."""
+    sender = _sender()
+    parts = _Parts(_transfers(batch.pk), max(1, settings.PAYOUT_FILE_MAX_RECORDS))
+    for number, transfers in enumerate(parts, start=1):
+        counted = _Counted(transfers)
+        with tempfile.TemporaryFile() as spool:
+            for record in zengin.iter_general_transfer(
+                sender=sender, transfer_date=batch.payment_date, transfers=counted
+            ):
+                spool.write(record)
+            spool.seek(0)
+            name = f"zengin-{batch.close_date:%Y%m%d}-{batch.pk}-{number}.txt"
+            row = PayoutFile(
+                batch=batch, part=number, record_count=counted.count, total=counted.total
+            )
+            path = PayoutFile._meta.get_field("file").generate_filename(row, name)
+            if default_storage.exists(path):  # left by an export that did not commit
+                default_storage.delete(path)
+            row.file.save(name, File(spool, name=name), save=False)
+            row.save()
+
+
+class _Counted:
+    def __init__(self, transfers: Iterator[zengin.Transfer]) -> None:
+        self._transfers = transfers
+        self.count = self.total = 0
+
+    def __iter__(self) -> Iterator[zengin.Transfer]:
+        for transfer in self._transfers:
+            self.count += 1
+            self.total += transfer.amount
+            yield transfer
+
+
+def _export(batch_id: int) -> None:
+    """M5: write the batch's Zengin file(s) and move the batch and its payouts to exported,
+    in one transaction (a run killed here redoes the whole step)."""
+    with transaction.atomic():
+        batch = lock_batch(batch_id)
+        if batch.status != BatchStatus.RUNNING:
+            return
+        now = clock.now()
+        _write_files(batch)
+        exported = Payout.objects.filter(batch_id=batch.pk, status=PayoutStatus.REQUESTED).update(
+            status=PayoutStatus.EXPORTED, exported_at=now
+        )
+        totals = Payout.objects.filter(batch_id=batch.pk, status=PayoutStatus.EXPORTED).aggregate(
+            count=Count("id"), amount=Coalesce(Sum("amount"), 0), fee=Coalesce(Sum("fee"), 0)
+        )
+        batch.payout_count = totals["count"]
+        batch.total_amount = totals["amount"]
+        batch.total_fee = totals["fee"]
+        batch.exported_at = now
+        transition(
+            batch,
+            BatchStatus.EXPORTED,
+            table=BATCH_TRANSITIONS,
+            actor=None,
+            action="payout_batch.export",
+            fields=["payout_count", "total_amount", "total_fee", "exported_at"],
+        )
+        logger.info("payout batch %s exported: %d payouts", batch.close_date, exported)
+
+
+# --- Operators (M5) -------------------------------------------------------------------------
+
+
+def payout_batch_mark_paid(
+    *, actor: User, batch_id: int, chunk_size: int | None = None
+) -> PayoutBatch:
+    """M5: the bank made the transfers: every exported payout of the batch becomes paid and
+    its money leaves payouts in transit for the bank. Chunked and resumable like the run
+    (payouts marked failed stay failed). Refuses a batch that is not exported."""
+    chunk_size = chunk_size or settings.PAYOUT_CHUNK_SIZE
+    batch = PayoutBatch.objects.filter(pk=batch_id).first()
+    if batch is None:
+        raise NotFound(_("That payout batch does not exist."))
+    if batch.status != BatchStatus.EXPORTED:
+        raise PayoutRefused(
+            _(
+                "Only a batch whose transfer file was written can be marked paid; this one is "
+                "%(status)s."
+            )
+            % {"status": batch.get_status_display()},
+            code="invalid_transition",
+        )
+    bank = ledger.platform_account(kind=AccountKind.BANK)
+    while True:
+        with transaction.atomic():
+            batch = lock_batch(batch_id)
+            if batch.status != BatchStatus.EXPORTED:
+                return batch
+            now = clock.now()
+            rows = list(
+                Payout.objects.select_for_update(no_key=True)
+                .filter(batch_id=batch_id, status=PayoutStatus.EXPORTED)
+                .order_by("id")
+                .values_list("id", "net")[:chunk_size]
+            )
+            if not rows:
+                batch.paid_at = now
+                transition(
+                    batch,
+                    BatchStatus.PAID,
+                    table=BATCH_TRANSITIONS,
+                    actor=actor,
+                    action="payout_batch.paid",
+                    fields=["paid_at"],
+                )
+                return batch
+            transit = ledger.subject_accounts_get_or_create_many(
+                kind=AccountKind.PAYOUT_IN_TRANSIT,
+                subject_type=PAYOUT_SUBJECT,
+                subject_ids=[pk for pk, _net in rows],
+            )
+            ledger.post_many(
+                kind="payout.paid",
+                postings=[
+                    ledger.Posting(
+                        key=f"payout:{pk}:paid", legs=[(transit[str(pk)], -net), (bank.pk, net)]
+                    )
+                    for pk, net in rows
+                ],
+            )
+            Payout.objects.filter(pk__in=[pk for pk, _net in rows]).update(
+                status=PayoutStatus.PAID, paid_at=now
+            )
+
+
+def payout_mark_failed(*, actor: User, payout_id: int, reason: str) -> Payout:
+    """M5: the bank could not make this transfer: the payout fails, its whole amount (fee
+    included) returns to the user's reward balance, and the user is told why by mail.
+    Refuses a payout already paid or failed, changing nothing."""
+    reason = (reason or "").strip()
+    if not reason or len(reason) > 200:
+        raise InvalidInput.of({"reason": [_("Give the reason in 1 to 200 characters.")]})
+    with transaction.atomic():
+        found = Payout.objects.filter(pk=payout_id).values_list("user_id", flat=True).first()
+        if found is None:
+            raise NotFound(_("That payout does not exist."))
+        user = lock_user(found)
+        payout = lock_payout(payout_id)
+        if payout.status == PayoutStatus.PAID:
+            raise PayoutRefused(
+                _("This payout was already paid; it cannot be marked failed."),
+                code="invalid_transition",
+            )
+        now = clock.now()
+        payout.failure_reason = reason
+        payout.failed_at = now
+        transition(
+            payout,
+            PayoutStatus.FAILED,
+            table=PAYOUT_TRANSITIONS,
+            actor=actor,
+            action="payout.fail",
+            fields=["failure_reason", "failed_at"],
+            refusal=_("This payout has already failed."),
+        )
+        transit = ledger.payout_in_transit_account(
+            subject_type=PAYOUT_SUBJECT, subject_id=payout.pk
+        )
+        legs = [(transit, -payout.net), (ledger.reward_account(lancer=payout.user), payout.amount)]
+        if payout.fee:
+            fee_account = ledger.platform_account(kind=AccountKind.TRANSFER_FEE_REVENUE)
+            legs.append((fee_account, -payout.fee))
+        ledger.post(key=f"payout:{payout.pk}:fail", kind="payout.fail", legs=legs)
+        if user is not None and user.status != AccountStatus.WITHDRAWN:
+            send_templated_mail(
+                to=user.email,
+                template="payout_failed",
+                context={
+                    "recipient": user,
+                    "payout": payout,
+                    "batch": payout.batch,
+                    "reason": reason,
+                },
+                language=user.language,
+            )
+    return payout
