@@ -1,5 +1,6 @@
 """A4: identity verification. The user asks, an operator decides, the badge shows."""
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -18,6 +19,12 @@ pytestmark = pytest.mark.django_db
 
 VERIFICATION_URL = "/accounts/verification/"
 ADMIN_LIST_URL = "/admin/accounts/identityverification/"
+# A6: the request carries the document number and birth date (hashed, never stored).
+PASSPORT: dict[str, Any] = {
+    "document_type": DocumentType.PASSPORT,
+    "document_number": "TK1234567",
+    "birth_date": date(1990, 4, 1),
+}
 
 
 def state(request: IdentityVerification) -> tuple[str, Any, Any]:
@@ -32,7 +39,14 @@ class TestRequest:
         user = UserFactory.create()
         client.force_login(user)
 
-        response = client.post(VERIFICATION_URL, {"document_type": DocumentType.MY_NUMBER_CARD})
+        response = client.post(
+            VERIFICATION_URL,
+            {
+                "document_type": DocumentType.MY_NUMBER_CARD,
+                "document_number": "1234 5678 9012",
+                "birth_date": "1990-04-01",
+            },
+        )
 
         assert response.status_code == 302
         request = IdentityVerification.objects.get(user=user)
@@ -48,7 +62,7 @@ class TestRequest:
         IdentityVerificationFactory.create(user=user)
         client.force_login(user)
 
-        response = client.post(VERIFICATION_URL, {"document_type": DocumentType.PASSPORT})
+        response = client.post(VERIFICATION_URL, {**PASSPORT, "birth_date": "1990-04-01"})
 
         assert response.status_code == 400
         assert response.context["form"].non_field_errors()
@@ -59,7 +73,7 @@ class TestRequest:
         IdentityVerificationFactory.create(user=user)
 
         with pytest.raises(ApplicationError) as refused:
-            services.identity_verification_request(actor=user, document_type=DocumentType.PASSPORT)
+            services.identity_verification_request(actor=user, **PASSPORT)
 
         assert refused.value.code == "already_pending"
         assert IdentityVerification.objects.count() == 1
@@ -68,7 +82,7 @@ class TestRequest:
         user = UserFactory.create(identity_verified_at=clock.now())
 
         with pytest.raises(ApplicationError) as refused:
-            services.identity_verification_request(actor=user, document_type=DocumentType.PASSPORT)
+            services.identity_verification_request(actor=user, **PASSPORT)
 
         assert refused.value.code == "already_verified"
         assert not IdentityVerification.objects.exists()
@@ -77,7 +91,7 @@ class TestRequest:
         user = UserFactory.create()
         IdentityVerificationFactory.create(user=user, status=VerificationStatus.REJECTED)
 
-        services.identity_verification_request(actor=user, document_type=DocumentType.PASSPORT)
+        services.identity_verification_request(actor=user, **PASSPORT)
 
         assert IdentityVerification.objects.filter(user=user).count() == 2
 
@@ -85,7 +99,10 @@ class TestRequest:
         user = UserFactory.create()
         client.force_login(user)
 
-        response = client.post(VERIFICATION_URL, {"document_type": "library_card"})
+        response = client.post(
+            VERIFICATION_URL,
+            {**PASSPORT, "document_type": "library_card", "birth_date": "1990-04-01"},
+        )
 
         assert response.status_code == 400
         assert not IdentityVerification.objects.exists()

@@ -133,6 +133,8 @@ def test_identity_verification_request_then_badge_once_approved(
     shot(page, "verify_01_request_form")
     form = page.locator("main form")
     form.locator("select[name=document_type]").select_option("my_number_card")
+    form.locator("input[name=document_number]").fill("1234 5678 9012")
+    form.locator("input[name=birth_date]").fill("1990-04-01")
     submit(form)
 
     expect(page.locator("main .notice")).to_be_visible()

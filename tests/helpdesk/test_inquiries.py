@@ -394,17 +394,25 @@ def erasure_receivers() -> Iterator[list[dict[str, Any]]]:
     services.inquiry_erasure_requested.disconnect(receiver)
 
 
+def withdrawn_erasure_inquiry() -> Inquiry:
+    """A 'delete my personal information' inquiry from a withdrawn account: the privacy app
+    (connected to the hook) schedules erasure only for withdrawn accounts (P2)."""
+    user = UserFactory.create()
+    User.objects.filter(pk=user.pk).update(status="withdrawn", is_active=False)
+    return InquiryFactory.create(user=user, category=InquiryCategory.DELETE_PERSONAL_DATA)
+
+
 class TestErasureHook:
     """P1: a 'delete my personal information' inquiry lets operators start erasure."""
 
     def test_request_is_recorded_audited_and_moves_the_inquiry_in_progress(
         self, operator: User
     ) -> None:
-        inquiry = InquiryFactory.create(category=InquiryCategory.DELETE_PERSONAL_DATA)
+        inquiry = withdrawn_erasure_inquiry()
 
         updated, handled = services.inquiry_request_erasure(actor=operator, inquiry_id=inquiry.pk)
 
-        assert handled is False  # no erasure service is connected until the withdrawal issue
+        assert handled is True  # the privacy app schedules the erasure (P2, P4)
         assert updated.erasure_requested_at is not None
         assert updated.status == InquiryStatus.IN_PROGRESS
         event = AuditEvent.objects.get(action="inquiry.erasure_requested")
@@ -413,7 +421,7 @@ class TestErasureHook:
     def test_connected_erasure_service_receives_the_account(
         self, operator: User, erasure_receivers: list[dict[str, Any]]
     ) -> None:
-        inquiry = InquiryFactory.create(category=InquiryCategory.DELETE_PERSONAL_DATA)
+        inquiry = withdrawn_erasure_inquiry()
 
         _updated, handled = services.inquiry_request_erasure(actor=operator, inquiry_id=inquiry.pk)
 
@@ -459,7 +467,7 @@ class TestErasureHook:
         assert inquiry.erasure_requested_at is None
 
     def test_asking_twice_is_refused(self, operator: User) -> None:
-        inquiry = InquiryFactory.create(category=InquiryCategory.DELETE_PERSONAL_DATA)
+        inquiry = withdrawn_erasure_inquiry()
         services.inquiry_request_erasure(actor=operator, inquiry_id=inquiry.pk)
 
         with pytest.raises(ApplicationError) as refused:
@@ -468,7 +476,7 @@ class TestErasureHook:
         assert refused.value.code == "already_requested"
 
     def test_admin_action_starts_it(self, client: Client, operator: User) -> None:
-        inquiry = InquiryFactory.create(category=InquiryCategory.DELETE_PERSONAL_DATA)
+        inquiry = withdrawn_erasure_inquiry()
         other = InquiryFactory.create(category=InquiryCategory.OTHER)
         client.force_login(operator)
 

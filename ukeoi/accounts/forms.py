@@ -131,6 +131,19 @@ class TokenForm(forms.Form):
 
 class VerificationForm(forms.Form):
     document_type = forms.ChoiceField(label=_("Identity document"), choices=DocumentType.choices)
+    # A6: hashed with a key by the service and never stored.
+    document_number = forms.CharField(
+        label=_("Document number"),
+        max_length=40,
+        help_text=_(
+            "The number printed on the document. It is not stored: only a keyed hash of it "
+            "is kept, so that ratings follow you if you ever withdraw and register again."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    birth_date = forms.DateField(
+        label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 def user_initial(user: User) -> dict[str, Any]:

@@ -187,6 +187,11 @@ class IdentityVerification(models.Model):
         verbose_name=_("decided by"),
     )
     rejection_reason = models.CharField(_("reason for rejection"), max_length=200, blank=True)
+    # A6: HMAC of the document type, normalised number and birth date (accounts.identity);
+    # the number itself is never stored. Empty only for requests made before A6.
+    identity_digest = models.CharField(
+        _("identity digest"), max_length=64, blank=True, editable=False, db_index=True
+    )
 
     class Meta:
         verbose_name = _("identity verification")

@@ -3,9 +3,10 @@
 import unicodedata
 
 import jaconv
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 
-from ukeoi.accounts.models import Bank, BankBranch
+from ukeoi.accounts.enums import AccountStatus, VerificationStatus
+from ukeoi.accounts.models import Bank, BankBranch, IdentityVerification
 
 SEARCH_LIMIT = 20
 
@@ -40,5 +41,19 @@ def branch_search(*, bank_code: str, query: str) -> QuerySet[BankBranch]:
 
 def reputation_account_ids(*, user_id: int) -> list[int]:
     """A6: the accounts whose ratings count as this user's: the user's own and those of
-    withdrawn accounts verified as the same person. Rating summaries aggregate over these."""
-    return [user_id]
+    withdrawn accounts verified as the same person (an approved verification with the same
+    identity digest). The user's own id comes first. One query."""
+    own_digests = IdentityVerification.objects.filter(
+        user_id=user_id, status=VerificationStatus.APPROVED
+    ).exclude(identity_digest="")
+    predecessors = (
+        IdentityVerification.objects.filter(
+            status=VerificationStatus.APPROVED,
+            user__status=AccountStatus.WITHDRAWN,
+            identity_digest__in=Subquery(own_digests.values("identity_digest")),
+        )
+        .exclude(user_id=user_id)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    return [user_id, *sorted(predecessors)]

@@ -2,6 +2,7 @@
 sends mail after commit. Forms and the API both call these, so the rules live here once."""
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +22,7 @@ from ukeoi.accounts.enums import (
     Language,
     VerificationStatus,
 )
+from ukeoi.accounts.identity import identity_digest, normalize_document_number
 from ukeoi.accounts.models import (
     ApiToken,
     Bank,
@@ -340,10 +342,31 @@ def portfolio_item_delete(*, actor: User, item_id: int) -> None:
         item.delete()
 
 
-def identity_verification_request(*, actor: User, document_type: str) -> IdentityVerification:
-    """A4: ask the operators to verify identity; one pending request at a time."""
+DOCUMENT_NUMBER_PATTERN = re.compile(r"^[A-Z0-9]{4,20}$")
+
+
+def identity_verification_request(
+    *, actor: User, document_type: str, document_number: str, birth_date: date | None
+) -> IdentityVerification:
+    """A4: ask the operators to verify identity; one pending request at a time.
+
+    A6: the document number and birth date are hashed with a key (accounts.identity) and only
+    the digest is stored; the number is never written anywhere."""
+    errors: dict[str, list[Any]] = {}
     if document_type not in DocumentType.values:
-        raise InvalidInput.of({"document_type": [_("Choose a document from the list.")]})
+        errors["document_type"] = [_("Choose a document from the list.")]
+    if not DOCUMENT_NUMBER_PATTERN.match(normalize_document_number(document_number)):
+        errors["document_number"] = [
+            _("Enter the number printed on the document: 4 to 20 letters and digits.")
+        ]
+    if birth_date is None or not (date(1900, 1, 1) <= birth_date <= clock.today()):
+        errors["birth_date"] = [_("Enter a real date of birth.")]
+    if errors:
+        raise InvalidInput.of(errors)
+    assert birth_date is not None
+    digest = identity_digest(
+        document_type=document_type, number=document_number, birth_date=birth_date
+    )
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=actor.pk)
         if user.is_identity_verified:
@@ -353,7 +376,9 @@ def identity_verification_request(*, actor: User, document_type: str) -> Identit
                 _("Your request is already being reviewed. Please wait for the result."),
                 code="already_pending",
             )
-        request = IdentityVerification.objects.create(user=user, document_type=document_type)
+        request = IdentityVerification.objects.create(
+            user=user, document_type=document_type, identity_digest=digest
+        )
         audit(
             actor=actor,
             subject=request,

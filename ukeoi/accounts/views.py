@@ -11,7 +11,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ukeoi.accounts import selectors, services
+from ukeoi.accounts import lockout, selectors, services
 from ukeoi.accounts.enums import VerificationStatus
 from ukeoi.accounts.forms import (
     BankAccountForm,
@@ -26,7 +26,7 @@ from ukeoi.accounts.forms import (
     VerificationForm,
     user_initial,
 )
-from ukeoi.accounts.models import BankAccount, PortfolioItem, User
+from ukeoi.accounts.models import BankAccount, PortfolioItem, Profile, User
 from ukeoi.core.errors import ApplicationError
 from ukeoi.core.forms import InvalidIs400, apply_error
 
@@ -88,6 +88,16 @@ class PasswordResetView(InvalidIs400, auth_views.PasswordResetView):
     email_template_name = "mail/password_reset_body.txt"
     subject_template_name = "mail/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        # Too many requests for one address from one client: say so, send nothing.
+        email = form.cleaned_data["email"]
+        if lockout.password_reset_locked(self.request, email):
+            return lockout.locked_out_response(
+                self.request, credentials={"username": lockout.PASSWORD_RESET_PREFIX + email}
+            )
+        lockout.password_reset_requested(self.request, email)
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(InvalidIs400, auth_views.PasswordResetConfirmView):
@@ -242,13 +252,17 @@ def identity_verification(request: HttpRequest) -> HttpResponse:
     """A4: request identity verification and see its state."""
     user = request.user
     assert isinstance(user, User)
-    form = VerificationForm(request.POST or None)
+    birth_date = Profile.objects.filter(user=user).values_list("birth_date", flat=True).first()
+    form = VerificationForm(request.POST or None, initial={"birth_date": birth_date})
     invalid = False
     if request.method == "POST":
         if form.is_valid():
             try:
                 services.identity_verification_request(
-                    actor=user, document_type=form.cleaned_data["document_type"]
+                    actor=user,
+                    document_type=form.cleaned_data["document_type"],
+                    document_number=form.cleaned_data["document_number"],
+                    birth_date=form.cleaned_data["birth_date"],
                 )
             except ApplicationError as error:
                 apply_error(form, error)

@@ -1,0 +1,441 @@
+"""P2: what erasure replaces, and what it keeps. Called by `services.erasure_perform` inside
+its transaction with the account row locked.
+
+Replaced by placeholders (or deleted where a row is nothing but personal data):
+- the account: display name, e-mail address, username (on the account row; the retired
+  username list keeps it, A5), password (made unusable);
+- the profile: legal name, kana, birth date, postal code, prefecture, city, street, building,
+  self-introduction;
+- portfolio items, the bank account and API tokens (rows deleted), data-export archives
+  (files and rows deleted);
+- identity verification: the operator's rejection reason (the document number was never
+  stored; the A6 digest is kept, see below);
+- text the user wrote: job descriptions, proposal texts, append notes, messages, task unit
+  work, delivery notes and files, change requests, cancellation reasons, rating comments,
+  consultation room questions and answers, withdrawal reasons and comments;
+- inquiries to the operators (sent from the account or from its address): subject, text,
+  reply address, operator replies and internal notes;
+- payouts: the bank account snapshot (account number and holder name);
+- the audit trail and the admin log: every value above wherever it appears, and every text
+  value recorded about the account's personal rows (old display names, titles, names).
+
+Kept, linked to the anonymous account (see receipt.KEPT): amounts, dates and titles of jobs,
+proposals, contracts, milestones, payouts and the ledger (tax records, 7 years); rating
+values (the counterparts' reputation); the keyed hashes of the retired e-mail address and the
+username (A5) and of the verified identity (A6), which cannot be read back."""
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.admin.models import LogEntry
+from django.db.models import Model, Q, QuerySet, TextField
+from django.db.models.functions import Cast
+
+from ukeoi.accounts.models import (
+    ApiToken,
+    BankAccount,
+    IdentityVerification,
+    PortfolioItem,
+    Profile,
+    User,
+)
+from ukeoi.contracts.models import Cancellation, Delivery, Rating
+from ukeoi.core.models import AuditEvent
+from ukeoi.helpdesk.models import Answer, Inquiry, InquiryReply, Question
+from ukeoi.jobs.models import AppendNote, Job, Message, Proposal, TaskSubmission
+from ukeoi.payouts.models import Payout
+from ukeoi.withdrawal.models import Withdrawal, WithdrawWhenClear
+
+PLACEHOLDER = "[erased]"
+ERASED_DISPLAY_NAME = "退会済みユーザー"
+# Keys under which services record text a person wrote or that names them; in the audit
+# events about the person's rows their values are blanked and then hunted down elsewhere.
+# Other values there (status, codes, amounts, ids) say nothing about the person and stay.
+PERSONAL_AUDIT_KEYS = frozenset(
+    {
+        "display_name",
+        "username",
+        "email",
+        "name",
+        "title",
+        "legal_name",
+        "legal_name_kana",
+        "reason_text",
+        "comments",
+        "comment",
+        "body",
+        "message",
+        "description",
+        "subject",
+        "reply_email",
+        "holder_kana",
+        "holder_name",
+        "number",
+        "account_number",
+        "url",
+    }
+)
+# In other events a value is replaced wherever it occurs inside a text when it is at least
+# this long, and only where it is the whole text when shorter (a short name such as 山田
+# must not be cut out of other people's words).
+SUBSTRING_MIN_LENGTH = 6
+MIN_SEARCHED_LENGTH = 2
+
+
+def erased_email(user_id: int) -> str:
+    return f"erased-{user_id}@erased.invalid"
+
+
+def erased_username(user_id: int) -> str:
+    # "~" is outside the username alphabet (A1), so it can never collide with a real one.
+    return f"~erased{user_id}"
+
+
+@dataclass(frozen=True)
+class TextScrub:
+    """Text columns of `model` written by the user that `owner` (a lookup) names."""
+
+    model: type[Model]
+    owner: str
+    fields: tuple[str, ...]
+    category: str = "writing"
+
+
+TEXT_SCRUBS: tuple[TextScrub, ...] = (
+    TextScrub(Job, "client", ("description",)),
+    TextScrub(Proposal, "lancer", ("message",)),
+    TextScrub(AppendNote, "proposal__lancer", ("body",)),
+    TextScrub(Message, "sender", ("body",)),
+    TextScrub(TaskSubmission, "lancer", ("content",)),
+    TextScrub(Delivery, "milestone__contract__lancer", ("body",)),
+    TextScrub(Delivery, "milestone__contract__client", ("change_request",)),
+    TextScrub(Cancellation, "proposed_by", ("reason",)),
+    TextScrub(Rating, "rater", ("comment",)),
+    TextScrub(Question, "asker", ("title", "body")),
+    TextScrub(Answer, "author", ("body",)),
+    TextScrub(Withdrawal, "user", ("reason_text", "comments")),
+    TextScrub(WithdrawWhenClear, "user", ("reason_text", "comments")),
+)
+
+
+# Every other text column that erasure replaces or deletes ("app_label.Model.field"); with
+# TEXT_SCRUBS and KEPT_TEXT_FIELDS it classifies every text column of the project, and
+# tests/privacy/test_field_coverage.py fails when a new one is neither.
+ERASED_TEXT_FIELDS = frozenset(
+    {
+        "accounts.User.email",
+        "accounts.User.username",
+        "accounts.User.display_name",
+        "accounts.User.password",
+        "accounts.Profile.legal_name",
+        "accounts.Profile.legal_name_kana",
+        "accounts.Profile.postal_code",
+        "accounts.Profile.city",
+        "accounts.Profile.street",
+        "accounts.Profile.building",
+        "accounts.Profile.self_introduction",
+        "accounts.PortfolioItem.title",
+        "accounts.PortfolioItem.description",
+        "accounts.PortfolioItem.url",
+        "accounts.BankAccount.number",
+        "accounts.BankAccount.holder_kana",
+        "accounts.ApiToken.name",
+        "accounts.ApiToken.prefix",
+        "accounts.ApiToken.digest",
+        "accounts.IdentityVerification.rejection_reason",
+        "contracts.Delivery.file",
+        "core.AuditEvent.before",
+        "core.AuditEvent.after",
+        "helpdesk.Inquiry.subject",
+        "helpdesk.Inquiry.body",
+        "helpdesk.Inquiry.reply_email",
+        "helpdesk.Inquiry.internal_note",
+        "helpdesk.InquiryReply.body",
+        "payouts.Payout.account_number",
+        "payouts.Payout.holder_kana",
+        "payouts.Payout.failure_reason",
+        "privacy.DataExport.file",
+    }
+)
+
+# Text columns erasure leaves alone, and why: they hold nothing that names the person.
+KEPT_TEXT_FIELDS: dict[str, str] = {
+    "core.AuditEvent.subject_type": "which table a change was made to",
+    "core.AuditEvent.subject_id": "which row (an id)",
+    "core.AuditEvent.action": "an action code",
+    "accounts.IdentityVerification.identity_digest": "A6 keyed hash, cannot be read back",
+    "accounts.RetiredIdentifier.value": "A5: e-mail HMAC or retired username, blocks reuse",
+    "accounts.Bank.code": "bank master",
+    "accounts.Bank.name": "bank master",
+    "accounts.Bank.kana": "bank master",
+    "accounts.Bank.hira": "bank master",
+    "accounts.Bank.roma": "bank master",
+    "accounts.BankBranch.code": "bank master",
+    "accounts.BankBranch.name": "bank master",
+    "accounts.BankBranch.kana": "bank master",
+    "accounts.BankBranch.hira": "bank master",
+    "accounts.BankBranch.roma": "bank master",
+    "ledger.LedgerAccount.subject_type": "append-only ledger: a table name",
+    "ledger.LedgerAccount.subject_id": "append-only ledger: an id",
+    "ledger.LedgerTransaction.key": "append-only ledger: idempotency key of ids",
+    "ledger.LedgerTransaction.kind": "append-only ledger: a code",
+    "ledger.LedgerTransaction.memo": "append-only ledger: job titles and ids (kept records)",
+    "ledger.LedgerTransaction.legs_fingerprint": "append-only ledger: a hash",
+    "jobs.Job.title": "kept business record (tax), also in ledger memos",
+    "contracts.Contract.title": "kept business record (tax)",
+    "contracts.Milestone.title": "kept business record (tax)",
+    "contracts.Cancellation.reminded_step": "a step code",
+    "helpdesk.FaqCategory.slug": "operators' help text",
+    "helpdesk.FaqCategory.name_ja": "operators' help text",
+    "helpdesk.FaqCategory.name_en": "operators' help text",
+    "helpdesk.FaqCategory.description_ja": "operators' help text",
+    "helpdesk.FaqCategory.description_en": "operators' help text",
+    "helpdesk.FaqArticle.slug": "operators' help text",
+    "helpdesk.FaqArticle.title_ja": "operators' help text",
+    "helpdesk.FaqArticle.title_en": "operators' help text",
+    "helpdesk.FaqArticle.body_ja": "operators' help text",
+    "helpdesk.FaqArticle.body_en": "operators' help text",
+    "helpdesk.FaqArticle.keywords": "operators' help text",
+    "helpdesk.FaqVote.voter": "u:<id> or a hash of a session key",
+    "payouts.Payout.bank_code": "the payee's bank, not the person",
+    "payouts.Payout.bank_name": "the payee's bank, not the person",
+    "payouts.Payout.branch_code": "the payee's bank, not the person",
+    "payouts.Payout.branch_name": "the payee's bank, not the person",
+    "payouts.PayoutFile.file": "bank transfer record, purged 7 years after the transfer",
+    "privacy.ErasureRequest.receipt": "categories, counts and dates only",
+}
+
+
+class Tally:
+    """Counts of replaced values per receipt category."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+
+    def add(self, category: str, n: int) -> None:
+        if n:
+            self.counts[category] = self.counts.get(category, 0) + n
+
+
+def _personal_strings(value: Any, key: str = "") -> Iterator[str]:
+    if isinstance(value, str) and key in PERSONAL_AUDIT_KEYS:
+        yield value
+    elif isinstance(value, dict):
+        for k, item in value.items():
+            yield from _personal_strings(item, k)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _personal_strings(item, key)
+
+
+def _blank_strings(value: Any, key: str = "") -> Any:
+    if isinstance(value, dict):
+        return {k: _blank_strings(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_blank_strings(v, key) for v in value]
+    if isinstance(value, str) and key in PERSONAL_AUDIT_KEYS:
+        return PLACEHOLDER
+    return value
+
+
+def _replace_values(value: Any, needles: list[str]) -> Any:
+    if isinstance(value, dict):
+        return {k: _replace_values(v, needles) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replace_values(v, needles) for v in value]
+    if isinstance(value, str):
+        if value in needles:
+            return PLACEHOLDER
+        for needle in needles:
+            if len(needle) >= SUBSTRING_MIN_LENGTH:
+                value = value.replace(needle, PLACEHOLDER)
+    return value
+
+
+def _personal_values(user: User, profile: Profile | None) -> set[str]:
+    """Every identifying value the account holds now, to be hunted down elsewhere."""
+    values = {user.email, user.display_name}
+    if profile is not None:
+        values |= {
+            profile.legal_name,
+            profile.legal_name_kana,
+            profile.postal_code,
+            profile.city,
+            profile.street,
+            profile.building,
+        }
+        if profile.birth_date is not None:
+            values.add(profile.birth_date.isoformat())
+    bank = BankAccount.objects.filter(user=user).first()
+    if bank is not None:
+        values |= {bank.number, bank.holder_kana}
+    return values
+
+
+def _personal_subjects(user: User, inquiry_ids: list[int]) -> Q:
+    """Audit events about rows that are the person's own data."""
+    subjects: list[tuple[str, Iterable[Any]]] = [
+        ("accounts.user", [user.pk]),
+        ("accounts.profile", Profile.objects.filter(user=user).values_list("pk", flat=True)),
+        (
+            "accounts.portfolioitem",
+            PortfolioItem.objects.filter(user=user).values_list("pk", flat=True),
+        ),
+        (
+            "accounts.bankaccount",
+            BankAccount.objects.filter(user=user).values_list("pk", flat=True),
+        ),
+        (
+            "accounts.identityverification",
+            IdentityVerification.objects.filter(user=user).values_list("pk", flat=True),
+        ),
+        ("accounts.apitoken", ApiToken.objects.filter(user=user).values_list("pk", flat=True)),
+        ("helpdesk.inquiry", inquiry_ids),
+    ]
+    for scrub in TEXT_SCRUBS:
+        rows = scrub.model._default_manager.filter(**{scrub.owner: user})
+        subjects.append((scrub.model._meta.label_lower, rows.values_list("pk", flat=True)))
+    condition = Q(pk__in=[])
+    for subject_type, ids in subjects:
+        id_strings = [str(pk) for pk in ids]
+        if id_strings:
+            condition |= Q(subject_type=subject_type, subject_id__in=id_strings)
+    return condition
+
+
+def _scrub_audit(*, personal: Q, values: set[str]) -> int:
+    """Blank the personal text recorded about the person's rows, then replace the person's
+    values in every other event that contains one. Returns how many events changed."""
+    changed = 0
+    found: set[str] = set()
+    for event in AuditEvent.objects.filter(personal).only("before", "after"):
+        found |= set(_personal_strings(event.before)) | set(_personal_strings(event.after))
+        before, after = _blank_strings(event.before), _blank_strings(event.after)
+        if (before, after) != (event.before, event.after):
+            AuditEvent.objects.filter(pk=event.pk).update(before=before, after=after)
+            changed += 1
+    needles = sorted(
+        {v for v in values | found if v and len(v) >= MIN_SEARCHED_LENGTH and v != PLACEHOLDER},
+        key=len,
+        reverse=True,
+    )
+    if not needles:
+        return changed
+    # JSON is stored escaped (\uXXXX) on SQLite and as text on PostgreSQL: look for both.
+    forms = {form for v in needles for form in (v, json.dumps(v)[1:-1])}
+    texts = AuditEvent.objects.annotate(
+        before_text=Cast("before", TextField()), after_text=Cast("after", TextField())
+    )
+    hit = Q(pk__in=[])
+    for form in forms:
+        hit |= Q(before_text__contains=form) | Q(after_text__contains=form)
+    for event in texts.filter(hit).only("before", "after"):
+        before = _replace_values(event.before, needles)
+        after = _replace_values(event.after, needles)
+        if (before, after) != (event.before, event.after):
+            AuditEvent.objects.filter(pk=event.pk).update(before=before, after=after)
+            changed += 1
+    _scrub_admin_log(user_needles=needles)
+    return changed
+
+
+def _scrub_admin_log(*, user_needles: list[str]) -> None:
+    hit = Q(pk__in=[])
+    for needle in user_needles:
+        hit |= Q(object_repr__contains=needle) | Q(change_message__contains=needle)
+    for entry in LogEntry.objects.filter(hit):
+        entry.object_repr = _replace_values(entry.object_repr, user_needles)
+        entry.change_message = _replace_values(entry.change_message, user_needles)
+        entry.save(update_fields=["object_repr", "change_message"])
+
+
+def _scrub_texts(user: User, tally: Tally) -> None:
+    for scrub in TEXT_SCRUBS:
+        rows: QuerySet[Any] = scrub.model._default_manager.filter(**{scrub.owner: user})
+        for field in scrub.fields:
+            tally.add(scrub.category, rows.exclude(**{field: ""}).update(**{field: PLACEHOLDER}))
+    with_files = Delivery.objects.filter(milestone__contract__lancer=user).exclude(file="")
+    for row in with_files:
+        row.file.delete(save=False)
+        tally.add("files", 1)
+    with_files.update(file="")
+
+
+def _scrub_inquiries(user: User, email: str, tally: Tally) -> list[int]:
+    inquiries = Inquiry.objects.filter(Q(user=user) | Q(reply_email__iexact=email))
+    ids = list(inquiries.values_list("pk", flat=True))
+    if ids:
+        tally.add(
+            "inquiries",
+            Inquiry.objects.filter(pk__in=ids).update(
+                subject=PLACEHOLDER,
+                body=PLACEHOLDER,
+                reply_email=erased_email(user.pk),
+                internal_note="",
+            ),
+        )
+        InquiryReply.objects.filter(inquiry_id__in=ids).update(body=PLACEHOLDER)
+    return ids
+
+
+def _scrub_payouts(user: User, tally: Tally) -> None:
+    payouts = Payout.objects.filter(user=user)
+    tally.add("bank_account", payouts.update(account_number="0000000", holder_kana=PLACEHOLDER))
+    # An operator's reason for a failed transfer may quote the holder's name.
+    payouts.exclude(failure_reason="").update(failure_reason=PLACEHOLDER)
+
+
+def erase_personal_data(*, user: User) -> dict[str, int]:
+    """Replace the account's personal data; `user` is locked by the caller. Returns the
+    count of replaced values per receipt category."""
+    tally = Tally()
+    profile = Profile.objects.filter(user=user).first()
+    values = _personal_values(user, profile)
+    inquiry_ids = _scrub_inquiries(user, user.email, tally)
+    personal = _personal_subjects(user, inquiry_ids)
+    # Resolve the subject ids now: the rows below are deleted before the audit is scrubbed.
+    personal_events = list(AuditEvent.objects.filter(personal).values_list("pk", flat=True))
+
+    _scrub_texts(user, tally)
+    _scrub_payouts(user, tally)
+    if profile is not None:
+        for field in ("legal_name", "legal_name_kana", "birth_date"):
+            tally.add("name" if field != "birth_date" else "birth_date", 1)
+        tally.add("address", 1)
+        tally.add("profile_text", 1 if profile.self_introduction else 0)
+        Profile.objects.filter(pk=profile.pk).update(
+            legal_name="",
+            legal_name_kana="",
+            birth_date=None,
+            postal_code="",
+            prefecture="",
+            city="",
+            street="",
+            building="",
+            self_introduction="",
+        )
+    tally.add("portfolio", PortfolioItem.objects.filter(user=user).delete()[0])
+    tally.add("bank_account", BankAccount.objects.filter(user=user).delete()[0])
+    tally.add("api_tokens", ApiToken.objects.filter(user=user).delete()[0])
+    tally.add(
+        "identity_documents",
+        IdentityVerification.objects.filter(user=user).update(rejection_reason=""),
+    )
+    for export in user.data_exports.all():
+        if export.file:
+            export.file.delete(save=False)
+        tally.add("exports", 1)
+    user.data_exports.all().delete()
+
+    user.email = erased_email(user.pk)
+    user.username = erased_username(user.pk)
+    user.display_name = ERASED_DISPLAY_NAME
+    user.set_unusable_password()
+    user.save(update_fields=["email", "username", "display_name", "password"])
+    tally.add("name", 1)
+    tally.add("email", 1)
+
+    tally.add("audit", _scrub_audit(personal=Q(pk__in=personal_events), values=values))
+    return tally.counts

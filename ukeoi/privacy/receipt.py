@@ -1,0 +1,85 @@
+"""P4: the words of the erasure receipt. The receipt stored on the request holds codes,
+counts and dates only; these tables turn them into sentences in the reader's language."""
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+# Tax records (帳簿書類) are kept 7 years (法人税法施行規則 59条, 所得税法 148条).
+TAX_RETENTION_YEARS = 7
+
+ERASED_LABELS: dict[str, Promise] = {
+    "name": _("Names: display name, full legal name and its reading"),
+    "email": _("E-mail address"),
+    "birth_date": _("Date of birth"),
+    "address": _("Postal code and address"),
+    "profile_text": _("Self-introduction"),
+    "portfolio": _("Portfolio items"),
+    "bank_account": _("Bank account, also as copied onto past payouts"),
+    "identity_documents": _("Identity verification details (the document number was never stored)"),
+    "writing": _(
+        "Text you wrote: job descriptions, proposals, append notes, messages, task work, "
+        "deliveries, change requests, cancellation reasons, rating comments, consultation "
+        "room posts and withdrawal comments"
+    ),
+    "files": _("Delivered files"),
+    "inquiries": _("Inquiries to the operators and their replies"),
+    "api_tokens": _("API tokens"),
+    "exports": _("Data export archives"),
+    "audit": _("Personal values in the history of changes"),
+}
+
+# How long a kept record stays (the receipt says which, with the date where there is one).
+DELETED_AFTER = "deleted"  # privacy_purge_expired deletes it after retain_until
+ANONYMOUS_AFTER = "anonymous"  # required until retain_until, then stays without personal data
+FOR_GOOD = "forever"  # a keyed hash that cannot be read back
+
+KEPT: tuple[tuple[str, Promise, Promise, str], ...] = (
+    (
+        "payouts",
+        _("Payouts: amounts, fees and dates"),
+        _("Tax records that the law requires us to keep for 7 years."),
+        DELETED_AFTER,
+    ),
+    (
+        "transfer_files",
+        _("Bank transfer files of past payouts, which list the account each payout went to"),
+        _("Records of the transfers our bank made, kept 7 years after each transfer."),
+        DELETED_AFTER,
+    ),
+    (
+        "ledger",
+        _("Ledger entries of your reward balance: amounts and dates"),
+        _(
+            "Tax records that the law requires us to keep for 7 years. The ledger is never "
+            "edited, because it proves every other account's balance."
+        ),
+        ANONYMOUS_AFTER,
+    ),
+    (
+        "contracts",
+        _("Jobs, proposals, contracts and milestones: titles, amounts and dates"),
+        _("Tax records, and your counterparts' records of the same work."),
+        ANONYMOUS_AFTER,
+    ),
+    (
+        "ratings",
+        _("Rating values you gave and received (without comments)"),
+        _("They are part of your counterparts' reputation."),
+        ANONYMOUS_AFTER,
+    ),
+    (
+        "retired_identifiers",
+        _("A keyed hash of your old e-mail address, and your old username"),
+        _("So that nobody can register with them again (A5). The hash cannot be read back."),
+        FOR_GOOD,
+    ),
+    (
+        "identity_digest",
+        _("A keyed hash of your verified identity"),
+        _(
+            "So that a new account of the same person carries its ratings (A6). "
+            "The hash cannot be read back."
+        ),
+        FOR_GOOD,
+    ),
+)

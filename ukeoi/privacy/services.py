@@ -1,0 +1,361 @@
+"""P2–P4 use cases: export an account's data, and request, cancel and perform its erasure.
+
+Erasure is staged (P4): a request is scheduled PRIVACY_ERASURE_DELAY_DAYS ahead and can be
+cancelled until then; `erasure_run_due` (Celery beat and `manage.py privacy_run_due`) performs
+the due ones. Only withdrawn accounts are erased: an active account still has work, money
+and sign-in that need its data, so it must withdraw first (W1–W7)."""
+
+import logging
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from ukeoi.accounts.models import User
+from ukeoi.core import clock
+from ukeoi.core.audit import audit
+from ukeoi.core.errors import ApplicationError, Conflict, NotAllowed, NotFound
+from ukeoi.core.mail import send_templated_mail
+from ukeoi.core.transitions import transition
+from ukeoi.payouts.models import Payout, PayoutFile
+from ukeoi.privacy import erasure, links, receipt
+from ukeoi.privacy.enums import (
+    ERASURE_TRANSITIONS,
+    EXPORT_TRANSITIONS,
+    ErasureSource,
+    ErasureStatus,
+    ExportStatus,
+)
+from ukeoi.privacy.links import erasure_link
+from ukeoi.privacy.models import DataExport, ErasureRequest
+
+logger = logging.getLogger(__name__)
+
+
+def _lock_user(user_id: int) -> User:
+    user = User.objects.select_for_update().filter(pk=user_id).first()
+    if user is None:
+        raise NotFound(_("That account does not exist."))
+    return user
+
+
+def _add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+# --- Erasure (P2, P4) -------------------------------------------------------------------------
+
+
+def erasure_subject_from_token(token: str) -> User:
+    """The withdrawn account a signed erasure link names. A forged, garbled or expired link,
+    or one for an account that has not withdrawn, is refused (400) and changes nothing."""
+    try:
+        user_id = links.user_id_from_token(token)
+    except signing.SignatureExpired:
+        raise ApplicationError(
+            _(
+                "This link has expired. Ask the operators through the contact form to erase "
+                "your personal data."
+            ),
+            code="link_expired",
+        ) from None
+    except signing.BadSignature:
+        raise ApplicationError(
+            _("This link is not valid. Open the link exactly as it appears in our e-mail."),
+            code="link_invalid",
+        ) from None
+    user = User.objects.filter(pk=user_id).first()
+    if user is None or not user.is_withdrawn:
+        raise ApplicationError(
+            _("Personal data can only be erased after the account has withdrawn."),
+            code="not_withdrawn",
+        )
+    return user
+
+
+def erasure_request(
+    *,
+    actor: User | None,
+    user_id: int,
+    source: str,
+    inquiry_id: int | None = None,
+) -> ErasureRequest:
+    """P2: schedule the erasure of a withdrawn account's personal data 14 days ahead (P4).
+
+    `actor` is the operator for source operator/inquiry, None when the user asked through
+    their signed link. Refused for an active account, one already erased, and while another
+    request is scheduled (that one is returned by the caller's page instead)."""
+    if source != ErasureSource.SELF and not (actor is not None and actor.is_staff):
+        raise NotAllowed(_("Only operators can request the erasure of another account."))
+    with transaction.atomic():
+        user = _lock_user(user_id)
+        if not user.is_withdrawn:
+            raise ApplicationError(
+                _(
+                    "Personal data can only be erased after the account has withdrawn. "
+                    "Ask the user to withdraw first (退会手続き)."
+                ),
+                code="not_withdrawn",
+            )
+        existing = ErasureRequest.objects.filter(
+            user=user, status__in=[ErasureStatus.REQUESTED, ErasureStatus.DONE]
+        ).first()
+        if existing is not None and existing.status == ErasureStatus.DONE:
+            raise Conflict(
+                _("The personal data of this account has already been erased."),
+                code="already_erased",
+            )
+        if existing is not None:
+            raise Conflict(
+                _("Erasure is already scheduled for %(date)s.")
+                % {"date": date_format(timezone.localtime(existing.scheduled_for), "DATE_FORMAT")},
+                code="already_scheduled",
+            )
+        now = clock.now()
+        request = ErasureRequest.objects.create(
+            user=user,
+            requested_by=actor if source != ErasureSource.SELF else None,
+            source=source,
+            inquiry_id=inquiry_id,
+            requested_at=now,
+            scheduled_for=now + timedelta(days=settings.PRIVACY_ERASURE_DELAY_DAYS),
+        )
+        audit(
+            actor=actor or user,
+            subject=request,
+            action="erasure.requested",
+            after={"status": request.status, "source": source},
+        )
+        send_templated_mail(
+            to=user.email,
+            template="privacy_erasure_scheduled",
+            context={"user": user, "request": request, "link": erasure_link(user)},
+            language=user.language,
+        )
+    return request
+
+
+def erasure_cancel(*, actor: User | None, request_id: int) -> ErasureRequest:
+    """P4: a scheduled erasure can be cancelled until it runs (by the user through their
+    signed link, actor None, or by an operator)."""
+    with transaction.atomic():
+        request = ErasureRequest.objects.select_for_update().filter(pk=request_id).first()
+        if request is None:
+            raise NotFound(_("That erasure request does not exist."))
+        if actor is not None and not actor.is_staff and actor.pk != request.user_id:
+            raise NotFound(_("That erasure request does not exist."))
+        user = _lock_user(request.user_id)
+        request.cancelled_at = clock.now()
+        transition(
+            request,
+            ErasureStatus.CANCELLED,
+            table=ERASURE_TRANSITIONS,
+            actor=actor or user,
+            action="erasure.cancelled",
+            fields=["cancelled_at"],
+            refusal=_("This erasure can no longer be cancelled: it has already run."),
+        )
+        send_templated_mail(
+            to=user.email,
+            template="privacy_erasure_cancelled",
+            context={"user": user, "request": request, "link": erasure_link(user)},
+            language=user.language,
+        )
+    return request
+
+
+def erasure_perform(*, request_id: int, now: datetime | None = None) -> ErasureRequest:
+    """P2, P4: erase a due request's account data and mail the receipt to its last address.
+    Idempotent: a request that is no longer scheduled, or not yet due, is left alone."""
+    now = now or clock.now()
+    with transaction.atomic():
+        request = ErasureRequest.objects.select_for_update().filter(pk=request_id).first()
+        if request is None or not request.is_scheduled or request.scheduled_for > now:
+            return request  # type: ignore[return-value]
+        user = _lock_user(request.user_id)
+        last_address, language = user.email, user.language
+        counts = erasure.erase_personal_data(user=user)
+        retain_until = _add_years(timezone.localdate(now), receipt.TAX_RETENTION_YEARS)
+        request.done_at = now
+        request.retain_until = retain_until
+        request.receipt = {
+            "erased": counts,
+            "kept": [code for code, *_rest in receipt.KEPT],
+            "retain_until": retain_until.isoformat(),
+        }
+        transition(
+            request,
+            ErasureStatus.DONE,
+            table=ERASURE_TRANSITIONS,
+            actor=None,
+            action="erasure.done",
+            fields=["done_at", "retain_until", "receipt"],
+        )
+        send_templated_mail(
+            to=last_address,
+            template="privacy_erasure_receipt",
+            context={
+                "request": request,
+                "erased": [
+                    (receipt.ERASED_LABELS[code], n)
+                    for code, n in counts.items()
+                    if code in receipt.ERASED_LABELS
+                ],
+                "kept": [(what, why, how_long) for _code, what, why, how_long in receipt.KEPT],
+                "retain_until": retain_until,
+            },
+            language=language,
+        )
+    logger.info("erasure %s done", request.pk)
+    return request
+
+
+def erasure_run_due(*, now: datetime | None = None) -> int:
+    """P4: perform every scheduled erasure whose date has come; one transaction each."""
+    now = now or clock.now()
+    due = list(
+        ErasureRequest.objects.filter(
+            status=ErasureStatus.REQUESTED, scheduled_for__lte=now
+        ).values_list("pk", flat=True)
+    )
+    done = 0
+    for pk in due:
+        if erasure_perform(request_id=pk, now=now).status == ErasureStatus.DONE:
+            done += 1
+    return done
+
+
+# --- Export (P3) ------------------------------------------------------------------------------
+
+
+def export_request(*, actor: User) -> DataExport:
+    """P3: ask for an archive of everything held about the account; built in the background.
+    One export in preparation at a time."""
+    from ukeoi.privacy.tasks import build_export
+
+    if not actor.is_active or actor.is_withdrawn:
+        raise NotAllowed(_("Sign in to download your data."))
+    with transaction.atomic():
+        user = _lock_user(actor.pk)
+        if DataExport.objects.filter(user=user, status=ExportStatus.PENDING).exists():
+            raise Conflict(
+                _("Your data is already being prepared. You will get an e-mail when it is ready."),
+                code="export_pending",
+            )
+        now = clock.now()
+        export = DataExport.objects.create(
+            user=user,
+            created_at=now,
+            expires_at=now + timedelta(days=settings.PRIVACY_EXPORT_VALID_DAYS),
+        )
+        audit(actor=actor, subject=export, action="export.requested", after={"status": "pending"})
+        # A task that cannot be queued or fails is recorded on the export (failed), never a 500.
+        transaction.on_commit(lambda: build_export.delay(export.pk), robust=True)
+    return export
+
+
+def export_build(*, export_id: int) -> DataExport:
+    """P3: write the ZIP for a pending export and tell the owner where to download it."""
+    from ukeoi.privacy.archive import build_archive
+
+    export = DataExport.objects.select_related("user").get(pk=export_id)
+    if export.status != ExportStatus.PENDING:
+        return export
+    content = build_archive(user=export.user)
+    with transaction.atomic():
+        export = DataExport.objects.select_for_update().select_related("user").get(pk=export_id)
+        if export.status != ExportStatus.PENDING:
+            return export
+        export.file.save(f"{export.user_id}-{export.pk}.zip", ContentFile(content), save=False)
+        export.finished_at = clock.now()
+        transition(
+            export,
+            ExportStatus.READY,
+            table=EXPORT_TRANSITIONS,
+            actor=None,
+            action="export.ready",
+            fields=["file", "finished_at"],
+        )
+        user = export.user
+        send_templated_mail(
+            to=user.email,
+            template="privacy_export_ready",
+            context={"user": user, "export": export, "link": _link_to(export)},
+            language=user.language,
+        )
+    return export
+
+
+def export_fail(*, export_id: int) -> None:
+    with transaction.atomic():
+        export = DataExport.objects.select_for_update().filter(pk=export_id).first()
+        if export is not None and export.status == ExportStatus.PENDING:
+            export.finished_at = clock.now()
+            transition(
+                export,
+                ExportStatus.FAILED,
+                table=EXPORT_TRANSITIONS,
+                actor=None,
+                action="export.failed",
+                fields=["finished_at"],
+            )
+
+
+def _link_to(export: DataExport) -> str:
+    from django.urls import reverse
+
+    return getattr(settings, "SITE_URL", "") + reverse("privacy:export_download", args=[export.pk])
+
+
+# --- Retention (P4) ---------------------------------------------------------------------------
+
+
+def purge_expired(*, today: date | None = None) -> dict[str, int]:
+    """Delete what is no longer kept. Precisely:
+
+    1. export archives whose link expired (file in storage and row), whoever they belong to;
+    2. for erased accounts whose retention date (erasure + 7 years) has passed: their payout
+       rows (kept only as tax records; the bank details were already erased), then the
+       request is marked purged;
+    3. the bank transfer (Zengin) files of every payout batch paid more than 7 years ago
+       (the files and their rows: the batch row with its totals stays). Those files list the account
+       of every payee, so they are the one place erased bank details outlive erasure.
+
+    Never deleted: ledger transactions and entries (append-only; they prove every other
+    account's balance and carry no personal data after erasure), contracts, milestones, jobs,
+    proposals and ratings (the counterparts' records), the anonymous account row they point
+    to, retired identifiers (A5) and identity digests (A6)."""
+    today = today or clock.today()
+    counts = {"exports": 0, "payouts": 0, "accounts": 0, "transfer_files": 0}
+    for export in DataExport.objects.filter(expires_at__lte=clock.now()):
+        if export.file:
+            export.file.delete(save=False)
+        export.delete()
+        counts["exports"] += 1
+    expired = ErasureRequest.objects.filter(
+        status=ErasureStatus.DONE, retain_until__lt=today, purged_at__isnull=True
+    )
+    for request in expired:
+        with transaction.atomic():
+            locked = ErasureRequest.objects.select_for_update().get(pk=request.pk)
+            if locked.purged_at is not None:
+                continue
+            counts["payouts"] += Payout.objects.filter(user_id=locked.user_id).delete()[0]
+            locked.purged_at = clock.now()
+            locked.save(update_fields=["purged_at"])
+            audit(actor=None, subject=locked, action="erasure.purged", after={"status": "done"})
+            counts["accounts"] += 1
+    cutoff = _add_years(today, -receipt.TAX_RETENTION_YEARS)
+    for transfer_file in PayoutFile.objects.filter(batch__payment_date__lt=cutoff):
+        transfer_file.file.delete(save=False)
+        transfer_file.delete()
+        counts["transfer_files"] += 1
+    return counts
