@@ -6,7 +6,7 @@ UV := python3 -m uv
 export UV_PYTHON_DOWNLOADS := never
 PG_URL ?= postgres://postgres@127.0.0.1:5432/ukeoi
 
-.PHONY: setup run test test-suite e2e browser lint fmt typecheck check messages messages-check ledger-check bench-ledger clean
+.PHONY: setup run test test-suite e2e browser lint fmt typecheck check messages messages-check ledger-check bench-ledger bench-withdrawal bench-payouts clean prod-local prod-local-stop fuzz bench-http
 
 $(VENV)/.synced: pyproject.toml uv.lock
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -57,8 +57,32 @@ messages-check: setup
 ledger-check: setup
 	$(PY) manage.py ledger_check
 
+# API fuzzing (schemathesis over /api/openapi.json, fixed seed; FUZZ_EXAMPLES per operation).
+fuzz: setup
+	$(VENV)/bin/pytest tests/fuzz -m fuzz -q -p no:randomly
+
+# The production shape on this machine (gunicorn, Celery worker and beat on PostgreSQL and
+# Redis); README "Production". Stop exactly those processes with prod-local-stop.
+prod-local: setup
+	bash scripts/prod-local.sh start
+
+prod-local-stop:
+	bash scripts/prod-local.sh stop
+
+# HTTP load on the prod-local stack (figures as one JSON line; README "Production").
+bench-http: setup
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) bench/http_load.py
+
 bench-ledger: setup
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) bench/ledger.py
+
+# W1/W2: the withdrawal facts selector at 10 and 1,000,000 history rows (one JSON line).
+bench-withdrawal: setup
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) bench/withdrawal.py
+
+# The payout batch over 1,000,000 accounts vs one set-based SQL statement (ACCOUNTS=… to change).
+bench-payouts: setup
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) bench/payouts.py --accounts $${ACCOUNTS:-1000000}
 
 clean:
 	rm -rf $(VENV) var db.sqlite3 tests/e2e/screens

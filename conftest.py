@@ -21,6 +21,13 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.LANGUAGE_CODE = "ja"
+    # Tests never run collectstatic: no hashed-name manifest, and whitenoise may find no
+    # STATIC_ROOT (it serves the collected files in production only).
+    config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 def is_postgres() -> bool:

@@ -3,9 +3,13 @@
 from ninja import NinjaAPI
 
 from ukeoi.accounts.api import router as accounts_router
+from ukeoi.contracts.api import router as contracts_router
 from ukeoi.core.api import install_error_handlers
 from ukeoi.helpdesk.api import router as helpdesk_router
 from ukeoi.jobs.api import router as jobs_router
+from ukeoi.payouts.api import router as payouts_router
+from ukeoi.privacy.api import router as privacy_router
+from ukeoi.withdrawal.api import router as withdrawal_router
 
 api = NinjaAPI(
     title="ukeoi API",
@@ -18,4 +22,8 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/", accounts_router)
 api.add_router("/", jobs_router)
+api.add_router("/contracts", contracts_router)
 api.add_router("/help", helpdesk_router)
+api.add_router("/", payouts_router)
+api.add_router("/", withdrawal_router)
+api.add_router("/", privacy_router)

@@ -4,6 +4,7 @@ environment (or a `.env` file beside manage.py); `.env.example` documents each v
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -32,17 +33,26 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
+    # Serves the API docs' Swagger UI from our static files (no CDN, allowed by the CSP).
+    "ninja",
     "ukeoi.core",
     "ukeoi.accounts",
     "ukeoi.ledger",
     "ukeoi.jobs",
+    "ukeoi.contracts",
     "ukeoi.helpdesk",
     "ukeoi.payouts",
+    "ukeoi.withdrawal",
+    "ukeoi.privacy",
     "ukeoi.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Serves collected static files from STATIC_ROOT (compressed, far-future cached).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -51,6 +61,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ukeoi.core.middleware.ApiErrorShapeMiddleware",
+    # Last: turns a refused sign-in into the "too many attempts" page (ukeoi.accounts.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ukeoi.urls"
@@ -90,7 +102,25 @@ AUTH_USER_MODEL = "accounts.User"
 # The e-mail address is unique case-insensitively through a functional UniqueConstraint,
 # which this check cannot see.
 SILENCED_SYSTEM_CHECKS = ["auth.W004"]
-AUTHENTICATION_BACKENDS = ["ukeoi.accounts.backends.EmailBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out (address, client) pair before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "ukeoi.accounts.backends.EmailBackend",
+]
+# Sign-in and password-reset throttling (ukeoi.accounts.lockout): AXES_FAILURE_LIMIT failures
+# per (address, client IP) pause that pair for AXES_COOLOFF_TIME hours; operators lift the
+# pause in the admin (Access attempts). Behind a load balancer, TRUSTED_PROXY_COUNT is the
+# number of proxies that append to X-Forwarded-For (the client IP is read from there).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_TIME", default=1.0)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "ukeoi.accounts.lockout.username_of"
+AXES_CLIENT_IP_CALLABLE = "ukeoi.accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "ukeoi.accounts.lockout.locked_out_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -114,6 +144,41 @@ STATICFILES_DIRS = [BASE_DIR / "ukeoi" / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 MEDIA_URL = "media/"
+# Hashed file names (collectstatic writes the manifest) let whitenoise cache them for a
+# year; on by default without DEBUG. Tests and `make run` use the plain storage.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if env.bool("STATIC_MANIFEST", default=not DEBUG)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+
+# Cache and sessions. REDIS_URL (or CACHE_URL, which wins) puts both on Redis so that every
+# web worker on every machine shares them; sessions are then cached_db (read from Redis,
+# written through to PostgreSQL, so a Redis restart signs nobody out). Without it: a
+# per-process memory cache and database sessions, enough for one machine.
+CACHE_URL = env.str("CACHE_URL", default="") or env.str("REDIS_URL", default="")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="ukeoi"),
+            "TIMEOUT": 300,
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rendered fragments whose cache key holds every value shown in them (e.g. a job card):
+# never stale, so each process keeps its own copy — faster than a round trip to Redis.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
 
 # Mail. EMAIL_URL chooses the transport (smtp://user:pass@host:587 with TLS: submission://).
 # Without it, DEBUG writes every mail to the dev outbox (var/outbox, listed at /dev/outbox/).
@@ -139,12 +204,61 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task taken by a worker that then dies (machine lost, kill -9) goes back to the queue
+# after this many seconds (Redis). Keep it above the longest retry delay (10 minutes).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+}
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # B1: close jobs past their proposal deadline (idempotent; also `manage.py close_expired_jobs`).
     "jobs-close-expired": {"task": "ukeoi.jobs.tasks.close_expired_jobs", "schedule": 300.0},
+    # M3, M5: the payout batch of the close that ended last (idempotent: runs, resumes or
+    # does nothing; also `manage.py payout_run`). Hourly, so a missed hour only delays it.
+    "payouts-run-due": {"task": "ukeoi.payouts.tasks.payout_run_due", "schedule": 3600.0},
+    # P4: erasures whose 14 days have passed (idempotent; also `manage.py privacy_run_due`).
+    "privacy-run-due": {"task": "ukeoi.privacy.tasks.run_due_erasures", "schedule": 3600.0},
+    # B7: overdue cancellation steps, reminders, inactivity warnings and cancellations
+    # (idempotent; also `manage.py contracts_auto_step`).
+    "contracts-auto-step": {"task": "ukeoi.contracts.tasks.contracts_auto_step", "schedule": 900.0},
+    # W9: withdraw the accounts whose withdraw-when-clear request has cleared (idempotent;
+    # also `manage.py withdraw_when_clear`).
+    "withdrawal-when-clear": {
+        "task": "ukeoi.withdrawal.tasks.withdraw_when_clear",
+        "schedule": 900.0,
+    },
 }
+
+# Personal data (P2–P4): an erasure runs this many days after it is asked for; the signed
+# link in the withdrawal mail works this many seconds; an export's download link, days.
+PRIVACY_ERASURE_DELAY_DAYS = env.int("PRIVACY_ERASURE_DELAY_DAYS", default=14)
+PRIVACY_ERASURE_LINK_MAX_AGE = env.int("PRIVACY_ERASURE_LINK_MAX_AGE", default=60 * 60 * 24 * 90)
+PRIVACY_EXPORT_VALID_DAYS = env.int("PRIVACY_EXPORT_VALID_DAYS", default=7)
+
+# Payouts (M4, M6). Fees are whole yen, deducted from the payout.
+PAYOUT_MINIMUM = env.int("PAYOUT_MINIMUM", default=1000)
+# B6: system fees in permille of a milestone amount (tax included), set by the operator:
+# charged to the client on escrow, and to the lancer on acceptance.
+CLIENT_FEE_PERMILLE = env.int("CLIENT_FEE_PERMILLE", default=55)
+LANCER_FEE_PERMILLE = env.int("LANCER_FEE_PERMILLE", default=165)
+PAYOUT_FEE_OWN_BANK = env.int("PAYOUT_FEE_OWN_BANK", default=100)
+PAYOUT_FEE_OTHER_BANK = env.int("PAYOUT_FEE_OTHER_BANK", default=500)
+# The platform's bank (transfers to it cost PAYOUT_FEE_OWN_BANK) and its paying account,
+# the header record of the Zengin transfer file (JAPAN.md).
+PAYOUT_PLATFORM_BANK_CODE = env.str("PAYOUT_PLATFORM_BANK_CODE", default="0001")
+PAYOUT_SENDER_CODE = env.str("PAYOUT_SENDER_CODE", default="0000000001")
+PAYOUT_SENDER_NAME = env.str("PAYOUT_SENDER_NAME", default="ｶ)ｳｹｵｲ")
+PAYOUT_SENDER_BANK_NAME = env.str("PAYOUT_SENDER_BANK_NAME", default="ﾐｽﾞﾎ")
+PAYOUT_SENDER_BRANCH_CODE = env.str("PAYOUT_SENDER_BRANCH_CODE", default="001")
+PAYOUT_SENDER_BRANCH_NAME = env.str("PAYOUT_SENDER_BRANCH_NAME", default="ﾄｳｷﾖｳｴｲｷﾞﾖｳﾌﾞ")
+PAYOUT_SENDER_ACCOUNT_TYPE = env.int("PAYOUT_SENDER_ACCOUNT_TYPE", default=1)
+PAYOUT_SENDER_ACCOUNT_NUMBER = env.str("PAYOUT_SENDER_ACCOUNT_NUMBER", default="1234567")
+# Users per batch transaction: each chunk locks, pays and commits this many accounts.
+PAYOUT_CHUNK_SIZE = env.int("PAYOUT_CHUNK_SIZE", default=5000)
+# Transfers per Zengin file (the trailer's count has 6 digits; some banks take fewer): a
+# larger batch is written as several files.
+PAYOUT_FILE_MAX_RECORDS = env.int("PAYOUT_FILE_MAX_RECORDS", default=999_999)
 
 # Production hardening; `manage.py check --deploy` is clean when DEBUG is off.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -158,6 +272,23 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Content Security Policy (django-csp): only our own files; no inline style, and inline
+# script only with the per-response nonce (<script nonce="{{ request.csp_nonce }}">).
+# tests/security/test_csp.py keeps every template within it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,
@@ -165,7 +296,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 NINJA_PAGINATION_PER_PAGE = 20

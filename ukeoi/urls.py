@@ -13,10 +13,17 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("accounts/", include("ukeoi.accounts.urls")),
     path("jobs/", include("ukeoi.jobs.urls")),
+    path("contracts/", include("ukeoi.contracts.urls")),
     path("help/", include("ukeoi.helpdesk.urls")),
+    path("payouts/", include("ukeoi.payouts.urls")),
+    path("withdrawal/", include("ukeoi.withdrawal.urls")),
+    path("privacy/", include("ukeoi.privacy.urls")),
     path("users/<int:user_id>/", account_views.public_profile, name="public_profile"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("dev/outbox/", core_views.dev_outbox, name="dev_outbox"),
 ]
+
+# A database that is away answers 503 "try again" (no bare 500); see core.views.server_error.
+handler500 = "ukeoi.core.views.server_error"

@@ -14,13 +14,16 @@ would test the outbox page rather than the flow.
 Screenshots of every step go to ``tests/e2e/screens/<name>.png`` (ignored by git).
 """
 
+import importlib
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.apps import apps
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import Locator, Page, Response, expect
@@ -87,6 +90,16 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
         "timezone_id": "Asia/Tokyo",
         "viewport": {"width": 1280, "height": 900},
     }
+
+
+@pytest.fixture
+def help_centre() -> Iterator[None]:
+    """The seeded FAQ (a flush by an earlier browser test removes migration data) and no
+    rate-limit counters left over."""
+    importlib.import_module("ukeoi.helpdesk.migrations.0002_seed_faq").seed(apps, None)
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

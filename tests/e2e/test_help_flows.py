@@ -6,14 +6,11 @@ sent from the admin.
 Each step saves a screenshot under tests/e2e/screens/help_*.png. Wording is read from the
 catalogue (``tr``) so the assertions follow the translations."""
 
-import importlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.apps import apps
-from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
@@ -27,17 +24,11 @@ from ukeoi.helpdesk.models import Answer, Inquiry, Question
 pytestmark = pytest.mark.django_db(transaction=True)
 
 Url = Callable[..., str]
-SEED = importlib.import_module("ukeoi.helpdesk.migrations.0002_seed_faq")
 
 
 @pytest.fixture(autouse=True)
-def help_centre() -> Iterator[None]:
-    """The seeded FAQ (a flush by an earlier browser test removes migration data) and no
-    rate-limit counters left over."""
-    SEED.seed(apps, None)
-    cache.clear()
-    yield
-    cache.clear()
+def _help_centre(help_centre: None) -> None:
+    """Every test here reads the seeded FAQ."""
 
 
 @pytest.fixture

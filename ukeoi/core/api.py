@@ -41,6 +41,8 @@ def _field_message(err: dict[str, Any]) -> str:
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
+    install_openapi_declarations(api)
+
     def respond(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
         return api.create_response(request, body, status=status)
 
@@ -98,3 +100,42 @@ def install_error_handlers(api: NinjaAPI) -> None:
             exc.status_code,
             {"code": f"http_{exc.status_code}", "message": str(exc.message), "fields": {}},
         )
+
+
+ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
+
+
+def declare_input_errors(schema: dict[str, Any]) -> dict[str, Any]:
+    """Every operation that takes a path or query parameter or a body can answer 400 (the
+    validation handler above, for a malformed id or a body of the wrong shape), and every
+    one that needs a signed-in user can answer 401: declare both where a route did not."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components.setdefault("ErrorOut", ErrorOut.model_json_schema())
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            responses = operation["responses"]
+            wanted = []
+            if operation.get("parameters") or operation.get("requestBody"):
+                wanted.append(("400", "Bad Request"))
+            if operation.get("security"):
+                wanted.append(("401", "Unauthorized"))
+            for status, description in wanted:
+                responses.setdefault(
+                    status,
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": ERROR_REF}},
+                    },
+                )
+    return schema
+
+
+def install_openapi_declarations(api: NinjaAPI) -> None:
+    generate = api.get_openapi_schema
+
+    def get_openapi_schema(**kwargs: Any) -> Any:
+        return declare_input_errors(generate(**kwargs))
+
+    api.get_openapi_schema = get_openapi_schema  # type: ignore[method-assign]

@@ -1,10 +1,14 @@
+import sys
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
+from django.utils.translation import gettext as _
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -48,3 +52,38 @@ def dev_outbox(request: HttpRequest) -> HttpResponse:
                 }
             )
     return render(request, "core/outbox.html", {"mails": mails})
+
+
+UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 5
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500. A database that is away (restarting, failing over, out of connections)
+    is a 503 with a page that says to retry (the failed transaction was rolled back);
+    anything else is the plain 500 page. Neither touches the database. Under /api/ both
+    answer in the API's error shape."""
+    error = sys.exc_info()[1]
+    unavailable = isinstance(error, UNAVAILABLE_ERRORS)
+    api = request.path.startswith("/api/")
+    if unavailable:
+        status = 503
+        message = _("The service is briefly unavailable. Please try again in a few seconds.")
+        code = "unavailable"
+    else:
+        status = 500
+        message = _("Something went wrong on our side. Please try again in a moment.")
+        code = "server_error"
+    if api:
+        response: HttpResponse = JsonResponse(
+            {"code": code, "message": message, "fields": {}},
+            status=status,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    else:
+        template = loader.get_template("503.html" if unavailable else "500.html")
+        body = template.render({"retry_url": request.get_full_path()})
+        response = HttpResponse(body, status=status)
+    if unavailable:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

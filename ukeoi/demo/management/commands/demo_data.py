@@ -203,3 +203,14 @@ class Command(_AccountsCommand):  # type: ignore[no-redef]
         super().handle(*args, **options)
         created = _demo_jobs()
         self.stdout.write(f"Demo jobs: {created} created (one of each format).")
+        # Payouts first: their history is backdated to past closes, so it must be the first
+        # money on the demo lancer's reward balance.
+        from ukeoi.demo.payouts import demo_payouts
+
+        self.stdout.write(f"Demo payouts: {demo_payouts()} made (balance, paid/failed/exported).")
+        from ukeoi.demo.contracts import demo_contracts
+
+        self.stdout.write(f"Demo contracts: {demo_contracts()} created (one in every state).")
+        from ukeoi.demo.withdrawal import demo_withdrawal
+
+        self.stdout.write(f"Demo withdrawal: {demo_withdrawal()} former account withdrawn.")

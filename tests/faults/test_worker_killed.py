@@ -1,0 +1,137 @@
+"""Issue 9, faults: a Celery worker killed (SIGKILL, as in a crash) in the middle of a task.
+Tasks are acknowledged late, so the task goes back to the queue and the next worker runs it
+to completion — once. The mail task is the case here: the first worker hangs talking to a
+mail server that never answers and is killed there; the next worker delivers the mail to a
+real SMTP server, exactly one copy."""
+
+import socket
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from celery import Celery
+
+from tests.faults.conftest import Process, site_env
+from tests.smtp import Inbox
+
+pytestmark = pytest.mark.faults
+
+REDIS = "redis://127.0.0.1:6379/12"
+VISIBILITY_TIMEOUT = 3  # seconds before a dead worker's task is handed out again
+
+
+def _redis_up() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+class SilentServer:
+    """Accepts connections and never answers: a task talking to it hangs mid-way."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen()
+        self.port = int(self.sock.getsockname()[1])
+        self.connected = threading.Event()
+        self.held: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.held.append(conn)
+            self.connected.set()
+
+    def close(self) -> None:
+        for conn in self.held:
+            conn.close()
+        self.sock.close()
+
+
+@pytest.fixture
+def silent_server() -> Iterator[SilentServer]:
+    server = SilentServer()
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+def _worker(queue: str, smtp_port: int, log: Path) -> Process:
+    env = site_env(
+        "sqlite:///" + str(log.parent / "worker.sqlite3"),
+        CELERY_BROKER_URL=REDIS,
+        CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT),
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(smtp_port),
+    )
+    return Process(
+        [
+            str(Path(sys.executable).parent / "celery"),
+            "-A",
+            "ukeoi",
+            "worker",
+            "--pool",
+            "prefork",
+            "--concurrency",
+            "1",
+            "--queues",
+            queue,
+            "--hostname",
+            f"{log.stem}@%h",
+            "--without-mingle",
+            "--without-gossip",
+            "--loglevel",
+            "INFO",
+        ],
+        env=env,
+        log=log,
+    )
+
+
+def test_a_mail_task_killed_mid_way_is_delivered_once_by_the_next_worker(
+    silent_server: SilentServer, smtp_inbox: Inbox, tmp_path: Path, settings
+):
+    if not _redis_up():
+        pytest.skip("needs Redis on 127.0.0.1:6379")
+    queue = f"faults-{uuid.uuid4().hex[:8]}"
+    producer = Celery(broker=REDIS)
+    first = _worker(queue, silent_server.port, tmp_path / "first.log")
+    second: Process | None = None
+    try:
+        producer.send_task(
+            "ukeoi.core.tasks.send_email",
+            kwargs={"subject": "件名", "body": "本文です。", "to": ["once@example.jp"]},
+            queue=queue,
+        )
+        # Given the first worker is inside the task (connected to the mail server)...
+        assert silent_server.connected.wait(60), (tmp_path / "first.log").read_text()
+        # ...when it dies without a chance to clean up,
+        first.kill()
+        # then the next worker gets the task and completes it.
+        second = _worker(queue, int(settings.EMAIL_PORT), tmp_path / "second.log")
+        deadline = time.monotonic() + 60
+        while not smtp_inbox.messages and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert [b.strip() for b in smtp_inbox.bodies_to("once@example.jp")] == ["本文です。"], (
+            tmp_path / "second.log"
+        ).read_text()
+        # Once: no second copy turns up after a further visibility timeout.
+        time.sleep(VISIBILITY_TIMEOUT + 3)
+        assert len(smtp_inbox.messages) == 1
+    finally:
+        first.kill()
+        if second is not None:
+            second.stop()
+        producer.close()
