@@ -71,18 +71,18 @@ prod-local-stop:
 
 # HTTP load on the prod-local stack (figures as one JSON line; README "Production").
 bench-http: setup
-	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) bench/http_load.py
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) -m bench.http_load
 
 bench-ledger: setup
-	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) bench/ledger.py
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) -m bench.ledger
 
 # W1/W2: the withdrawal facts selector at 10 and 1,000,000 history rows (one JSON line).
 bench-withdrawal: setup
-	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) bench/withdrawal.py
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) -m bench.withdrawal
 
 # The payout batch over 1,000,000 accounts vs one set-based SQL statement (ACCOUNTS=… to change).
 bench-payouts: setup
-	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) bench/payouts.py --accounts $${ACCOUNTS:-1000000}
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) -m bench.payouts --accounts $${ACCOUNTS:-1000000}
 
 clean:
 	rm -rf $(VENV) var db.sqlite3 tests/e2e/screens

@@ -1,6 +1,6 @@
 """HTTP throughput of the production shape (issue 9, load).
 
-    make bench-http        # = .venv/bin/python bench/http_load.py
+    make bench-http        # = .venv/bin/python -m bench.http_load
 
 Starts `scripts/prod-local.sh` (gunicorn with WEB_WORKERS workers, Celery worker and beat)
 on its own database (`ukeoi_bench_http` on the server of DATABASE_URL, recreated, migrated,
@@ -33,33 +33,18 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+
+from bench.pg import log, recreate_database, with_database
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "ukeoi_bench_http"
 LANCER = ("lancer@demo.ukeoi.jp", "demo-pass-2026")
 
 
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-
-
-def recreate_database(url: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(with_database(url, "postgres"), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def stack_env(database_url: str, var_dir: Path, port: int, workers: int) -> dict[str, str]:

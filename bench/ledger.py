@@ -1,6 +1,6 @@
 """Ledger posting throughput against pgbench TPC-B on the same PostgreSQL server.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ukeoi .venv/bin/python bench/ledger.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ukeoi .venv/bin/python -m bench.ledger
 
 Uses the server of DATABASE_URL, never its database: it creates `ukeoi_bench` (migrated, for
 the ledger) and `ukeoi_pgbench` (`pgbench -i`, scale 1 by default), and drops both at the end.
@@ -29,39 +29,15 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
+
+from bench.pg import log, recreate_database, setup_django, with_database
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "ukeoi_bench"
 PGBENCH_DB = "ukeoi_pgbench"
 OPENING_BALANCE = 10**12
 WARMUP_POSTINGS = 20
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-
-
-def recreate_database(url: str, name: str, *, drop_only: bool = False) -> None:
-    import psycopg
-
-    with psycopg.connect(with_database(url, "postgres"), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop_only:
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ukeoi.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 def prepare_ledger(accounts: int) -> list[int]:

@@ -1,6 +1,6 @@
 """The payout batch end to end against one set-based SQL statement doing the same work.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ukeoi .venv/bin/python bench/payouts.py \
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ukeoi .venv/bin/python -m bench.payouts \
         --accounts 1000000
 
 Uses the server of DATABASE_URL, never its database: it creates `ukeoi_bench_payouts`
@@ -34,39 +34,14 @@ import tempfile
 import time
 from datetime import date, datetime
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
+
+from bench.pg import log, recreate_database, setup_django, with_database
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "ukeoi_bench_payouts"
 CLOSE = date(2026, 3, 15)
 CREDITED = datetime(2026, 3, 10, 12, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-
-
-def recreate_database(url: str, name: str, *, drop_only: bool = False) -> None:
-    import psycopg
-
-    with psycopg.connect(with_database(url, "postgres"), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop_only:
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ukeoi.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 # The whole batch as one statement; the same tables, conditions and results as

@@ -1,6 +1,6 @@
 """The withdrawal facts selector (W1, W2) at 10 and at 1,000,000 rows of an account's history.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ukeoi .venv/bin/python bench/withdrawal.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ukeoi .venv/bin/python -m bench.withdrawal
 
 Uses the server of DATABASE_URL, never its database: it creates `ukeoi_bench_withdrawal`
 (migrated), fills it, and drops it at the end (--keep leaves it). Two accounts get the same
@@ -26,39 +26,14 @@ import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+
+from bench.pg import log, recreate_database, setup_django, with_database
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "ukeoi_bench_withdrawal"
 # Shares of the history by kind (sum 1): jobs posted, proposals, task units, contracts
 # (each with one accepted milestone, counted as two rows).
 SHARES = {"jobs": 0.4, "proposals": 0.25, "units": 0.25, "contracts": 0.05}
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-
-
-def recreate_database(url: str, name: str, *, drop_only: bool = False) -> None:
-    import psycopg
-
-    with psycopg.connect(with_database(url, "postgres"), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop_only:
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ukeoi.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 def _insert_series(model: Any, count: int, values: dict[str, str]) -> None:
