@@ -367,6 +367,33 @@ class TestDeliveryAndAcceptance:
         assert delivery.body == "ロゴ一式です"
         assert delivery.file.name.endswith("logo.txt")
 
+    @pytest.mark.parametrize(
+        ("name", "content"),
+        [("logo.png", b"not a png at all"), ("tool.exe", b"MZ\x90\x00"), ("empty.txt", b"")],
+    )
+    def test_a_file_of_the_wrong_kind_is_refused_and_nothing_changes(
+        self, settings: Any, tmp_path: Any, name: str, content: bytes
+    ) -> None:
+        """Uploads are type-checked by their content, not only their name (issue 9)."""
+        settings.MEDIA_ROOT = tmp_path
+        contract = builders.contract_in_progress(escrowed=True)
+        milestone = only_milestone(contract)
+
+        with pytest.raises(InvalidInput) as error:
+            services.milestone_deliver(
+                actor=contract.lancer,
+                milestone_id=milestone.pk,
+                body="納品します",
+                file=SimpleUploadedFile(name, content),
+            )
+
+        assert error.value.status == 400
+        assert list(error.value.fields) == ["file"]
+        milestone.refresh_from_db()
+        assert milestone.status == MilestoneStatus.ESCROWED
+        assert not milestone.deliveries.exists()
+        assert not any(tmp_path.rglob("*.*"))
+
     def test_delivering_twice_is_refused(self) -> None:
         contract = builders.contract_in_progress(delivered=True)
         refused(

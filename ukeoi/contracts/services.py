@@ -33,6 +33,7 @@ from datetime import datetime, timedelta
 from typing import Any, NoReturn
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import transaction
 from django.db.models import Max
@@ -64,6 +65,7 @@ from ukeoi.core.audit import audit
 from ukeoi.core.errors import ApplicationError, Conflict, InvalidInput, NotAllowed, NotFound
 from ukeoi.core.mail import send_templated_mail
 from ukeoi.core.transitions import transition
+from ukeoi.core.validators import DELIVERY_TYPES, MB, upload_validators
 from ukeoi.jobs.enums import (
     PAYMENT_TRANSITIONS,
     JobFormat,
@@ -596,6 +598,20 @@ def payment_confirmed(*, payment: ClientPayment, actor: User | None) -> Mileston
     return milestone
 
 
+# A delivery file: at most this size, and of a kind whose content matches its name.
+DELIVERY_VALIDATORS = upload_validators(max_bytes=20 * MB, kinds=DELIVERY_TYPES)
+
+
+def _file_problems(file: File) -> dict[str, list[Any]]:
+    messages: list[Any] = []
+    for validate in DELIVERY_VALIDATORS:
+        try:
+            validate(file)
+        except ValidationError as error:
+            messages.extend(error.messages)
+    return {"file": messages} if messages else {}
+
+
 def milestone_deliver(
     *, actor: User, milestone_id: int, body: str = "", file: File | None = None
 ) -> Delivery:
@@ -604,6 +620,8 @@ def milestone_deliver(
     contract_id = _contract_of_milestone(milestone_id)
     body = (body or "").strip()
     problems = rules.text_problems("body", body, rules.DELIVERY_BODY_MAX, required=file is None)
+    if file is not None:
+        problems.update(_file_problems(file))
     if problems:
         raise InvalidInput.of(problems)
     with transaction.atomic():

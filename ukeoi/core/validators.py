@@ -32,10 +32,18 @@ GIF: FileKind = ("image/gif", (b"GIF87a", b"GIF89a"))
 ZIP: FileKind = ("application/zip", (b"PK\x03\x04", b"PK\x05\x06"))
 TEXT: FileKind = ("text/plain", ())
 CSV: FileKind = ("text/csv", ())
+# A logo is often delivered as SVG: text, and only ever served as a download (nosniff).
+SVG: FileKind = ("image/svg+xml", ())
 
 IMAGE_TYPES: dict[str, FileKind] = {".png": PNG, ".jpg": JPEG, ".jpeg": JPEG, ".gif": GIF}
 DOCUMENT_TYPES: dict[str, FileKind] = {**IMAGE_TYPES, ".pdf": PDF}
-DELIVERY_TYPES: dict[str, FileKind] = {**DOCUMENT_TYPES, ".zip": ZIP, ".txt": TEXT, ".csv": CSV}
+DELIVERY_TYPES: dict[str, FileKind] = {
+    **DOCUMENT_TYPES,
+    ".svg": SVG,
+    ".zip": ZIP,
+    ".txt": TEXT,
+    ".csv": CSV,
+}
 
 SNIFF_BYTES = 8192
 
