@@ -13,6 +13,7 @@ from django.core import signing
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -274,7 +275,14 @@ def export_build(*, export_id: int) -> DataExport:
         export = DataExport.objects.select_for_update().select_related("user").get(pk=export_id)
         if export.status != ExportStatus.PENDING:
             return export
-        export.file.save(f"{export.user_id}-{export.pk}.zip", ContentFile(content), save=False)
+        # A build killed after writing the file and before this transaction commits left it
+        # behind (the export still pending): the next build writes the same path, replacing
+        # it, so no copy of the personal data is left that no export names (issue 9 faults).
+        name = _archive_name(export)
+        storage = export.file.storage
+        if storage.exists(name):
+            storage.delete(name)
+        export.file.name = storage.save(name, ContentFile(content))
         export.finished_at = clock.now()
         transition(
             export,
@@ -292,6 +300,14 @@ def export_build(*, export_id: int) -> DataExport:
             language=user.language,
         )
     return export
+
+
+def _archive_name(export: DataExport) -> str:
+    """Where an export's archive is stored: the same path each time this export is built,
+    unguessable like every private upload (keyed with SECRET_KEY, never the user's name)."""
+    message = f"{export.pk}:{export.created_at.isoformat()}"
+    key = salted_hmac("ukeoi.privacy.export_archive", message, algorithm="sha256")
+    return f"privacy/exports/{export.created_at:%Y/%m}/{key.hexdigest()[:32]}.zip"
 
 
 def export_fail(*, export_id: int) -> None:
