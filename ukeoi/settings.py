@@ -255,7 +255,7 @@ PAYOUT_SENDER_BRANCH_NAME = env.str("PAYOUT_SENDER_BRANCH_NAME", default="ﾄｳ
 PAYOUT_SENDER_ACCOUNT_TYPE = env.int("PAYOUT_SENDER_ACCOUNT_TYPE", default=1)
 PAYOUT_SENDER_ACCOUNT_NUMBER = env.str("PAYOUT_SENDER_ACCOUNT_NUMBER", default="1234567")
 # Users per batch transaction: each chunk locks, pays and commits this many accounts.
-PAYOUT_CHUNK_SIZE = env.int("PAYOUT_CHUNK_SIZE", default=5000)
+PAYOUT_CHUNK_SIZE = env.int("PAYOUT_CHUNK_SIZE", default=10000)
 # Transfers per Zengin file (the trailer's count has 6 digits; some banks take fewer): a
 # larger batch is written as several files.
 PAYOUT_FILE_MAX_RECORDS = env.int("PAYOUT_FILE_MAX_RECORDS", default=999_999)

@@ -33,7 +33,7 @@ import functools
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
@@ -321,19 +321,34 @@ def platform_account(*, kind: str) -> LedgerAccount:
 # --- Many postings at once (batches) ----------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Posting:
-    """One movement of `post_many`: like `post()`'s arguments, with legs by account pk."""
+class NewAccount(NamedTuple):
+    """A subject-scoped account that a `post_many` posting opens: created by the posting
+    with its opening balance (the leg's amount) in the same statement, instead of being
+    created at zero and then updated. If it exists already it is used like any other.
+    (Named tuples, this and `Posting`: a batch makes one per posting, and a frozen
+    dataclass costs several times as much to make and to hash.)"""
+
+    kind: str
+    subject_type: str
+    subject_id: str
+
+
+class Posting(NamedTuple):
+    """One movement of `post_many`: like `post()`'s arguments, with legs by account pk,
+    and `opens`: more legs, on accounts the posting opens (`NewAccount`)."""
 
     key: str
     legs: Sequence[tuple[int, int]]  # (ledger account pk, signed amount)
     memo: str = ""
+    opens: Sequence[tuple[NewAccount, int]] = ()
 
 
 _T = TypeVar("_T")
 
 # SQLite limits the parameters of one statement; PostgreSQL gets arrays instead.
 _SQLITE_ROWS_PER_STATEMENT = 500
+
+_Deltas = dict[int | NewAccount, int]
 
 
 def post_many(*, kind: str, postings: Sequence[Posting]) -> list[int]:
@@ -346,15 +361,18 @@ def post_many(*, kind: str, postings: Sequence[Posting]) -> list[int]:
     `postings` order, and no account that may not go negative goes below zero at any step;
     a key already posted with the same kind and legs is skipped (its id is returned), with
     different ones the whole call is refused (`IdempotencyConflict`). All or nothing: a
-    refusal writes nothing. Call it inside the caller's transaction, after its row locks."""
-    checked: list[tuple[Posting, dict[int, int], str]] = []
+    refusal writes nothing. A `NewAccount` leg that does not exist yet is created with the
+    leg as its opening balance (such an account may open in only one posting of a call).
+    Call it inside the caller's transaction, after its row locks."""
+    checked: list[tuple[Posting, _Deltas]] = []
     seen: set[str] = set()
     for posting in postings:
         if posting.key in seen:
             raise InvalidPosting(_("Each posting of a batch needs its own idempotency key."))
         seen.add(posting.key)
-        deltas = _checked_id_deltas(key=posting.key, kind=kind, legs=posting.legs)
-        checked.append((posting, deltas, _legs_fingerprint(kind=kind, deltas=deltas)))
+        legs: list[tuple[int | NewAccount, int]] = [*posting.legs, *posting.opens]
+        deltas = _checked_id_deltas(key=posting.key, kind=kind, legs=legs)
+        checked.append((posting, deltas))
     if not checked:
         return []
     for attempt in (1, 2):
@@ -362,22 +380,34 @@ def post_many(*, kind: str, postings: Sequence[Posting]) -> list[int]:
             with transaction.atomic():
                 return _write_many(kind=kind, checked=checked)
         except IntegrityError:
-            # A concurrent caller posted one of these keys first; the second attempt sees it.
+            # A concurrent caller posted one of these keys (or opened one of these accounts)
+            # first; the second attempt sees it.
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
 
 
-def _checked_id_deltas(*, key: str, kind: str, legs: Sequence[tuple[int, int]]) -> dict[int, int]:
+def _checked_id_deltas(
+    *, key: str, kind: str, legs: Sequence[tuple[int | NewAccount, int]]
+) -> _Deltas:
     if not isinstance(key, str) or not key.strip() or len(key) > 200:
         raise InvalidPosting(_("A posting needs an idempotency key of 1 to 200 characters."))
     if not isinstance(kind, str) or not kind.strip() or len(kind) > 64:
         raise InvalidPosting(_("A posting needs a kind of 1 to 64 characters."))
     if len(legs) < 2:
         raise EmptyPosting(_("A posting needs at least two legs."))
-    deltas: dict[int, int] = {}
+    deltas: _Deltas = {}
     for account_id, amount in legs:
-        if isinstance(account_id, bool) or not isinstance(account_id, int):
+        if isinstance(account_id, NewAccount):
+            if (
+                KIND_SCOPE.get(account_id.kind) != AccountScope.SUBJECT
+                or not isinstance(account_id.subject_type, str)
+                or not isinstance(account_id.subject_id, str)
+                or not account_id.subject_type
+                or not account_id.subject_id
+            ):
+                raise InvalidPosting(_("Every leg of a posting needs a saved ledger account."))
+        elif isinstance(account_id, bool) or not isinstance(account_id, int):
             raise InvalidPosting(_("Every leg of a posting needs a saved ledger account."))
         if isinstance(amount, bool) or not isinstance(amount, int):
             raise NotWholeYen(_("Amounts are whole yen."))
@@ -390,7 +420,7 @@ def _checked_id_deltas(*, key: str, kind: str, legs: Sequence[tuple[int, int]]) 
         deltas[account_id] = amount
     if sum(deltas.values()) != 0:
         raise UnbalancedPosting(_("The legs of a posting must sum to zero."))
-    return dict(sorted(deltas.items()))
+    return deltas
 
 
 def _int_array(values: Sequence[int]) -> str:
@@ -413,15 +443,90 @@ def _chunks(values: Sequence[_T], size: int) -> list[Sequence[_T]]:
     return [values[i : i + size] for i in range(0, len(values), size)]
 
 
-def _write_many(*, kind: str, checked: list[tuple[Posting, dict[int, int], str]]) -> list[int]:
+def _find_accounts(cursor: Any, postgres: bool, refs: set[NewAccount]) -> dict[NewAccount, int]:
+    """The pks of the `NewAccount`s that exist already."""
+    table = f'"{LedgerAccount._meta.db_table}"'
+    groups: dict[tuple[str, str], list[str]] = {}
+    for ref in refs:
+        groups.setdefault((ref.kind, ref.subject_type), []).append(ref.subject_id)
+    found: dict[NewAccount, int] = {}
+    for (account_kind, subject_type), subject_ids in groups.items():
+        parts: list[Sequence[str]] = (
+            [subject_ids] if postgres else _chunks(subject_ids, _SQLITE_ROWS_PER_STATEMENT)
+        )
+        for part in parts:
+            if postgres:
+                condition, params = "subject_id = ANY(%s::text[])", [_text_array(part)]
+            else:
+                condition, params = f"subject_id IN ({', '.join(['%s'] * len(part))})", list(part)
+            cursor.execute(
+                f"SELECT subject_id, id FROM {table} "
+                f"WHERE kind = %s AND subject_type = %s AND {condition}",
+                [account_kind, subject_type, *params],
+            )
+            for subject_id, pk in cursor.fetchall():
+                found[NewAccount(account_kind, subject_type, subject_id)] = int(pk)
+    return found
+
+
+def _open_accounts(
+    cursor: Any, postgres: bool, opening: dict[NewAccount, int], now: Any
+) -> dict[NewAccount, int]:
+    """Insert these accounts with their opening balances; a concurrent creation of one of
+    them fails the unique constraint (IntegrityError, retried by post_many)."""
+    table = f'"{LedgerAccount._meta.db_table}"'
+    refs = list(opening)
+    created: dict[NewAccount, int] = {}
+    columns = "(kind, owner_id, subject_type, subject_id, balance, created_at)"
+    if postgres:
+        cursor.execute(
+            f"INSERT INTO {table} {columns} "
+            "SELECT u.kind, NULL, u.subject_type, u.subject_id, u.balance, %s "
+            "FROM unnest(%s::text[], %s::text[], %s::text[], %s::bigint[]) WITH ORDINALITY "
+            "AS u(kind, subject_type, subject_id, balance, n) ORDER BY u.n "
+            "RETURNING id, kind, subject_type, subject_id",
+            [
+                now,
+                _text_array([ref.kind for ref in refs]),
+                _text_array([ref.subject_type for ref in refs]),
+                _text_array([ref.subject_id for ref in refs]),
+                _int_array([opening[ref] for ref in refs]),
+            ],
+        )
+        rows = cursor.fetchall()
+    else:
+        rows = []
+        for part in _chunks(refs, _SQLITE_ROWS_PER_STATEMENT):
+            cursor.execute(
+                f"INSERT INTO {table} {columns} VALUES "
+                + ", ".join(["(%s, NULL, %s, %s, %s, %s)"] * len(part))
+                + " RETURNING id, kind, subject_type, subject_id",
+                [
+                    value
+                    for ref in part
+                    for value in (ref.kind, ref.subject_type, ref.subject_id, opening[ref], now)
+                ],
+            )
+            rows.extend(cursor.fetchall())
+    for pk, account_kind, subject_type, subject_id in rows:
+        created[NewAccount(account_kind, subject_type, subject_id)] = int(pk)
+    return created
+
+
+def _write_many(*, kind: str, checked: list[tuple[Posting, _Deltas]]) -> list[int]:
     db = transaction.get_connection()
     postgres = db.vendor == "postgresql"
     account, txn, entry = (
         f'"{model._meta.db_table}"' for model in (LedgerAccount, LedgerTransaction, LedgerEntry)
     )
-    keys = [posting.key for posting, _d, _f in checked]
+    keys = [posting.key for posting, _d in checked]
     ids: dict[str, int] = {}
+    now = db.ops.adapt_datetimefield_value(clock.now())
     with db.cursor() as cursor:
+        # Accounts to open that exist already are legs like any other.
+        refs = {leg for _p, deltas in checked for leg in deltas if isinstance(leg, NewAccount)}
+        resolved = _find_accounts(cursor, postgres, refs) if refs else {}
+
         # Keys already posted: the same legs are skipped, different ones refuse the call.
         existing: dict[str, tuple[int, str]] = {}
         if postgres:
@@ -440,22 +545,44 @@ def _write_many(*, kind: str, checked: list[tuple[Posting, dict[int, int], str]]
                 rows.extend(cursor.fetchall())
         for key, pk, fingerprint in rows:
             existing[key] = (pk, fingerprint)
-        fresh = []
-        for posting, deltas, fingerprint in checked:
+        fresh: list[tuple[Posting, _Deltas]] = []
+        opening: dict[NewAccount, int] = {}
+        for posting, deltas in checked:
             found = existing.get(posting.key)
             if found is None:
-                fresh.append((posting, deltas, fingerprint))
-            elif found[1] != fingerprint:
+                fresh.append((posting, deltas))
+                for leg, amount in deltas.items():
+                    if isinstance(leg, NewAccount) and leg not in resolved:
+                        if leg in opening:
+                            raise InvalidPosting(
+                                _("A new account can be opened by only one posting of a batch.")
+                            )
+                        if amount < 0 and leg.kind not in NEGATIVE_ALLOWED_KINDS:
+                            raise InsufficientBalance(
+                                account_id=0, kind=leg.kind, balance=0, amount=amount
+                            )
+                        opening[leg] = amount
+                continue
+            if any(isinstance(leg, NewAccount) and leg not in resolved for leg in deltas):
+                # The first posting's accounts all exist: these legs cannot be its legs.
                 raise IdempotencyConflict(
                     _("This request was already made with different amounts; nothing was changed.")
                 )
-            else:
-                ids[posting.key] = found[0]
+            if found[1] != _legs_fingerprint(kind=kind, deltas=_by_pk(deltas, resolved)):
+                raise IdempotencyConflict(
+                    _("This request was already made with different amounts; nothing was changed.")
+                )
+            ids[posting.key] = found[0]
         if not fresh:
             return [ids[key] for key in keys]
 
-        # Lock every touched account in primary-key order, then run the balances forward.
-        account_ids = sorted({pk for _p, deltas, _f in fresh for pk in deltas})
+        # Lock every touched existing account in primary-key order, then run the balances
+        # forward; the accounts opened here are new rows nobody else can see.
+        opened_refs = _open_accounts(cursor, postgres, opening, now) if opening else {}
+        pks = {**resolved, **opened_refs}
+        fresh_pk = [(posting, _by_pk(deltas, pks)) for posting, deltas in fresh]
+        opened = set(opened_refs.values())
+        account_ids = sorted({pk for _p, by_pk in fresh_pk for pk in by_pk} - opened)
         if postgres:
             cursor.execute(
                 f"SELECT id, kind, balance FROM {account} WHERE id = ANY(%s::bigint[]) "
@@ -476,9 +603,11 @@ def _write_many(*, kind: str, checked: list[tuple[Posting, dict[int, int], str]]
             raise InvalidPosting(_("Every leg of a posting needs a saved ledger account."))
         balances = {pk: balance for pk, _kind, balance in locked}
         kinds = {pk: account_kind for pk, account_kind, _b in locked}
+        for ref, pk in opened_refs.items():
+            balances[pk], kinds[pk] = 0, ref.kind
         entry_rows: list[tuple[int, int, int, int]] = []  # (posting index, account, amount, after)
-        for index, (_posting, deltas, _f) in enumerate(fresh):
-            for pk, amount in deltas.items():
+        for index, (_posting, by_pk) in enumerate(fresh_pk):
+            for pk, amount in by_pk.items():
                 after = balances[pk] + amount
                 if after < 0 and kinds[pk] not in NEGATIVE_ALLOWED_KINDS:
                     raise InsufficientBalance(
@@ -486,7 +615,7 @@ def _write_many(*, kind: str, checked: list[tuple[Posting, dict[int, int], str]]
                     )
                 balances[pk] = after
                 entry_rows.append((index, pk, amount, after))
-        now = db.ops.adapt_datetimefield_value(clock.now())
+        fingerprints = [_legs_fingerprint(kind=kind, deltas=by_pk) for _p, by_pk in fresh_pk]
         columns = ", ".join(f'"{column}"' for column in _TRANSACTION_COLUMNS)
 
         # The transactions, in postings order (ids follow it); a reused key fails the index.
@@ -500,27 +629,31 @@ def _write_many(*, kind: str, checked: list[tuple[Posting, dict[int, int], str]]
                 [
                     kind,
                     now,
-                    _text_array([p.key for p, _d, _f in fresh]),
-                    _text_array([p.memo for p, _d, _f in fresh]),
-                    _text_array([f for _p, _d, f in fresh]),
+                    _text_array([p.key for p, _d in fresh]),
+                    _text_array([p.memo for p, _d in fresh]),
+                    _text_array(fingerprints),
                 ],
             )
             by_key = {key: pk for pk, key in cursor.fetchall()}
         else:
             by_key = {}
-            for postings_part in _chunks(fresh, _SQLITE_ROWS_PER_STATEMENT):
+            for part_start in range(0, len(fresh), _SQLITE_ROWS_PER_STATEMENT):
+                part_end = part_start + _SQLITE_ROWS_PER_STATEMENT
+                postings_part = list(
+                    zip(fresh[part_start:part_end], fingerprints[part_start:part_end], strict=True)
+                )
                 cursor.execute(
                     f"INSERT INTO {txn} ({columns}) VALUES "
                     + ", ".join(["(%s, %s, %s, %s, %s)"] * len(postings_part))
                     + " RETURNING id, key",
                     [
                         value
-                        for posting, _d, fingerprint in postings_part
+                        for (posting, _d), fingerprint in postings_part
                         for value in (posting.key, kind, posting.memo, now, fingerprint)
                     ],
                 )
                 by_key.update((key, pk) for pk, key in cursor.fetchall())
-        for posting, _d, _f in fresh:
+        for posting, _d in fresh:
             transaction_ids.append(by_key[posting.key])
             ids[posting.key] = by_key[posting.key]
 
@@ -548,7 +681,8 @@ def _write_many(*, kind: str, checked: list[tuple[Posting, dict[int, int], str]]
                 ],
             )
 
-        # Each account's running balance becomes that of its last entry.
+        # Each existing account's running balance becomes that of its last entry (an account
+        # opened here was written with it).
         final = [(balances[pk], pk) for pk in account_ids]
         if postgres:
             cursor.execute(
@@ -559,6 +693,17 @@ def _write_many(*, kind: str, checked: list[tuple[Posting, dict[int, int], str]]
         else:
             cursor.executemany(f"UPDATE {account} SET balance = %s WHERE id = %s", final)
     return [ids[key] for key in keys]
+
+
+def _by_pk(deltas: _Deltas, pks: dict[NewAccount, int]) -> dict[int, int]:
+    """The legs by account pk, in pk order (an account named twice refused)."""
+    out: dict[int, int] = {}
+    for leg, amount in deltas.items():
+        pk = pks[leg] if isinstance(leg, NewAccount) else leg
+        if pk in out:
+            raise DuplicateLeg(_("An account may appear only once in a posting."))
+        out[pk] = amount
+    return dict(sorted(out.items()))
 
 
 def subject_accounts_get_or_create_many(

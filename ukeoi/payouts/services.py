@@ -413,17 +413,15 @@ def _post_requests(
         [AccountKind.REWARD, *params],
     )
     rewards = {int(owner): int(pk) for owner, pk in cursor.fetchall()}
-    transit = ledger.subject_accounts_get_or_create_many(
-        kind=AccountKind.PAYOUT_IN_TRANSIT,
-        subject_type=PAYOUT_SUBJECT,
-        subject_ids=[payout_id for payout_id, *_rest in created],
-    )
     postings = []
+    transit = AccountKind.PAYOUT_IN_TRANSIT
     for payout_id, user_id, amount, fee, net in created:
-        legs = [(rewards[user_id], -amount), (transit[str(payout_id)], net)]
+        legs = [(rewards[user_id], -amount)]
         if fee:
             legs.append((fee_account_id, fee))
-        postings.append(ledger.Posting(key=f"payout:{payout_id}:request", legs=legs))
+        # The payout's in-transit account opens with this posting (written once).
+        opens = [(ledger.NewAccount(transit, PAYOUT_SUBJECT, str(payout_id)), net)]
+        postings.append(ledger.Posting(key=f"payout:{payout_id}:request", legs=legs, opens=opens))
     ledger.post_many(kind="payout.request", postings=postings)
 
 
