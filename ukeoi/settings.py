@@ -183,6 +183,8 @@ CACHES["fragments"] = {
 # Mail. EMAIL_URL chooses the transport (smtp://user:pass@host:587 with TLS: submission://).
 # Without it, DEBUG writes every mail to the dev outbox (var/outbox, listed at /dev/outbox/).
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ukeoi <noreply@ukeoi.localhost>")
+# The site's public address, without a trailing slash: links in mail are built on it.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 OUTBOX_DIR = env.path("OUTBOX_DIR", default=BASE_DIR / "var" / "outbox")
 if env.str("EMAIL_URL", default=""):

@@ -140,7 +140,7 @@ def current_fees(amount: int) -> rules.Fees:
 
 
 def _link(path: str) -> str:
-    return getattr(settings, "SITE_URL", "") + path
+    return settings.SITE_URL + path
 
 
 def _mail(recipient: User, template: str, **context: Any) -> None:

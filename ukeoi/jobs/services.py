@@ -87,7 +87,7 @@ def _lock_active(actor: User, *others: int) -> dict[int, User]:
 
 
 def _link(path: str) -> str:
-    return getattr(settings, "SITE_URL", "") + path
+    return settings.SITE_URL + path
 
 
 def _mail(recipient: User, template: str, **context: Any) -> None:

@@ -17,7 +17,7 @@ def erasure_token(user: User) -> str:
 
 def erasure_link(user: User) -> str:
     path = reverse("privacy:erasure_confirm", args=[erasure_token(user)])
-    return getattr(settings, "SITE_URL", "") + path
+    return settings.SITE_URL + path
 
 
 def user_id_from_token(token: str) -> int:

@@ -328,7 +328,7 @@ def export_fail(*, export_id: int) -> None:
 def _link_to(export: DataExport) -> str:
     from django.urls import reverse
 
-    return getattr(settings, "SITE_URL", "") + reverse("privacy:export_download", args=[export.pk])
+    return settings.SITE_URL + reverse("privacy:export_download", args=[export.pk])
 
 
 # --- Retention (P4) ---------------------------------------------------------------------------
