@@ -63,7 +63,7 @@ from ukeoi.contracts.rules import MilestoneDraft
 from ukeoi.core import clock
 from ukeoi.core.audit import audit
 from ukeoi.core.errors import ApplicationError, Conflict, InvalidInput, NotAllowed, NotFound
-from ukeoi.core.mail import send_templated_mail
+from ukeoi.core.mail import absolute_url, send_templated_mail
 from ukeoi.core.transitions import transition
 from ukeoi.core.validators import DELIVERY_TYPES, MB, upload_validators
 from ukeoi.jobs.enums import (
@@ -139,10 +139,6 @@ def current_fees(amount: int) -> rules.Fees:
     )
 
 
-def _link(path: str) -> str:
-    return settings.SITE_URL + path
-
-
 def _mail(recipient: User, template: str, **context: Any) -> None:
     """Queue a mail in the recipient's language, sent after commit; none to a withdrawn
     account."""
@@ -162,7 +158,7 @@ def _mail_both(contract: Contract, users: dict[int, User], template: str, **cont
             users[pk],
             template,
             contract=contract,
-            link=_link(contract.get_absolute_url()),
+            link=absolute_url(contract.get_absolute_url()),
             **context,
         )
 
@@ -416,7 +412,7 @@ def milestones_propose(
             "milestones_proposed",
             contract=contract,
             milestones=created,
-            link=_link(contract.get_absolute_url()),
+            link=absolute_url(contract.get_absolute_url()),
         )
     return created
 
@@ -455,7 +451,7 @@ def milestones_agree(*, actor: User, contract_id: int) -> Contract:
             "milestones_agreed",
             contract=contract,
             milestones=proposed,
-            link=_link(contract.get_absolute_url()),
+            link=absolute_url(contract.get_absolute_url()),
         )
     return contract
 
@@ -529,7 +525,7 @@ def milestone_escrow(*, actor: User, milestone_id: int) -> Milestone:
             contract=contract,
             milestone=milestone,
             payment=payment,
-            link=_link(contract.get_absolute_url()),
+            link=absolute_url(contract.get_absolute_url()),
         )
     return milestone
 
@@ -654,7 +650,7 @@ def milestone_deliver(
             "delivered",
             contract=contract,
             milestone=milestone,
-            link=_link(contract.get_absolute_url()),
+            link=absolute_url(contract.get_absolute_url()),
         )
     return delivery
 
@@ -788,7 +784,7 @@ def milestone_request_changes(*, actor: User, milestone_id: int, comment: str) -
             contract=contract,
             milestone=milestone,
             comment=comment,
-            link=_link(contract.get_absolute_url()),
+            link=absolute_url(contract.get_absolute_url()),
         )
     return milestone
 
@@ -1167,6 +1163,6 @@ def rating_submit(*, actor: User, contract_id: int, value: str, comment: str) ->
             "rated",
             contract=contract,
             rating=rating,
-            link=_link(contract.get_absolute_url()),
+            link=absolute_url(contract.get_absolute_url()),
         )
     return rating

@@ -14,6 +14,11 @@ from ukeoi.core.tasks import send_email
 logger = logging.getLogger(__name__)
 
 
+def absolute_url(path: str) -> str:
+    """A site path as a link a mail client can open (SITE_URL + path)."""
+    return settings.SITE_URL + path
+
+
 def render_mail(template: str, context: dict[str, Any], language: str) -> tuple[str, str]:
     with translation.override(language):
         subject = render_to_string(f"mail/{template}_subject.txt", context)

@@ -6,7 +6,6 @@ these, so the rules live here once."""
 from datetime import date, datetime
 from typing import Any, NoReturn
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +14,7 @@ from ukeoi.accounts.models import User
 from ukeoi.core import clock
 from ukeoi.core.audit import audit
 from ukeoi.core.errors import ApplicationError, Conflict, InvalidInput, NotAllowed, NotFound
-from ukeoi.core.mail import send_templated_mail
+from ukeoi.core.mail import absolute_url, send_templated_mail
 from ukeoi.core.transitions import transition
 from ukeoi.jobs import rules, selectors
 from ukeoi.jobs.enums import (
@@ -84,10 +83,6 @@ def _lock_active(actor: User, *others: int) -> dict[int, User]:
     if actor.pk not in users or users[actor.pk].is_withdrawn:
         raise AccountWithdrawn(_("This account has been withdrawn and can no longer do this."))
     return users
-
-
-def _link(path: str) -> str:
-    return settings.SITE_URL + path
 
 
 def _mail(recipient: User, template: str, **context: Any) -> None:
@@ -170,7 +165,7 @@ def job_post(
                 "payment_instructions",
                 job=job,
                 payment=payment,
-                link=_link(job.get_absolute_url()),
+                link=absolute_url(job.get_absolute_url()),
             )
     return job
 
@@ -255,7 +250,7 @@ def _close(job: Job, *, actor: User | None, now: datetime) -> None:
             lancers[proposal.lancer_id],
             "not_selected",
             job=job,
-            link=_link(proposal.get_absolute_url()),
+            link=absolute_url(proposal.get_absolute_url()),
         )
 
 
@@ -372,7 +367,7 @@ def client_payment_confirm(*, actor: User, payment_id: int) -> ClientPayment:
             "payment_confirmed",
             job=job,
             payment=payment,
-            link=_link(job.get_absolute_url()),
+            link=absolute_url(job.get_absolute_url()),
         )
     return payment
 
@@ -458,7 +453,7 @@ def proposal_submit(
             "new_proposal",
             job=job,
             proposal=proposal,
-            link=_link(proposal.get_absolute_url()),
+            link=absolute_url(proposal.get_absolute_url()),
         )
     return proposal
 
@@ -505,7 +500,7 @@ def _client_action(action: str, *, actor: User, proposal_id: int) -> Proposal:
             _close(job, actor=actor, now=now)
         if action == "select":
             proposal_selected.send(sender=Proposal, proposal=proposal, job=job, actor=actor)
-        _mail(lancer, f"proposal_{target}", job=job, link=_link(proposal.get_absolute_url()))
+        _mail(lancer, f"proposal_{target}", job=job, link=absolute_url(proposal.get_absolute_url()))
     return proposal
 
 
@@ -568,7 +563,7 @@ def append_note_add(*, actor: User, proposal_id: int, body: str) -> AppendNote:
             job=job,
             note=note,
             lancer_name=actor.display_name,
-            link=_link(proposal.get_absolute_url()),
+            link=absolute_url(proposal.get_absolute_url()),
         )
     return note
 
@@ -600,7 +595,13 @@ def message_send(*, actor: User, thread_id: int, body: str) -> Message:
         # The text stays out of the audit trail (personal data); who wrote where is enough.
         audit(actor=actor, subject=message, action="message.sent", after={"thread": thread.pk})
         path = _thread_path(thread)
-        _mail(other, "message", sender_name=actor.display_name, message=message, link=_link(path))
+        _mail(
+            other,
+            "message",
+            sender_name=actor.display_name,
+            message=message,
+            link=absolute_url(path),
+        )
     return message
 
 
@@ -684,7 +685,7 @@ def _task_decide(*, actor: User, submission_id: int, target: str) -> TaskSubmiss
             _release_unit(job=job, submission=submission, lancer=lancer)
         elif job.status == JobStatus.CLOSED:
             _refund_rejected_unit(job=job, submission=submission)
-        _mail(lancer, f"task_unit_{target}", job=job, link=_link(job.get_absolute_url()))
+        _mail(lancer, f"task_unit_{target}", job=job, link=absolute_url(job.get_absolute_url()))
     return submission
 
 

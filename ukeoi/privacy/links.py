@@ -7,6 +7,7 @@ from django.core import signing
 from django.urls import reverse
 
 from ukeoi.accounts.models import User
+from ukeoi.core.mail import absolute_url
 
 SALT = "ukeoi.privacy.erasure"
 
@@ -17,7 +18,7 @@ def erasure_token(user: User) -> str:
 
 def erasure_link(user: User) -> str:
     path = reverse("privacy:erasure_confirm", args=[erasure_token(user)])
-    return settings.SITE_URL + path
+    return absolute_url(path)
 
 
 def user_id_from_token(token: str) -> int:

@@ -21,7 +21,7 @@ from ukeoi.accounts.models import User
 from ukeoi.core import clock
 from ukeoi.core.audit import audit
 from ukeoi.core.errors import ApplicationError, Conflict, NotAllowed, NotFound
-from ukeoi.core.mail import send_templated_mail
+from ukeoi.core.mail import absolute_url, send_templated_mail
 from ukeoi.core.transitions import transition
 from ukeoi.payouts.models import Payout, PayoutFile
 from ukeoi.privacy import erasure, links, receipt
@@ -328,7 +328,7 @@ def export_fail(*, export_id: int) -> None:
 def _link_to(export: DataExport) -> str:
     from django.urls import reverse
 
-    return settings.SITE_URL + reverse("privacy:export_download", args=[export.pk])
+    return absolute_url(reverse("privacy:export_download", args=[export.pk]))
 
 
 # --- Retention (P4) ---------------------------------------------------------------------------
