@@ -174,13 +174,14 @@ class TestDecision:
                 actor=operator, verification_id=request.pk, approve=True
             )
         decided = state(request)
+        second = OperatorFactory.create()
 
         with (
             django_capture_on_commit_callbacks() as callbacks,
             pytest.raises(ApplicationError) as refused,
         ):
             services.identity_verification_decide(
-                actor=OperatorFactory.create(), verification_id=request.pk, approve=second_approve
+                actor=second, verification_id=request.pk, approve=second_approve
             )
 
         assert refused.value.code == "already_decided"

@@ -288,11 +288,13 @@ class TestCancellation:
             "not_your_step",
         )
         error(call(client, "post", f"/{contract.pk}/cancellation/plan-delete"), 409, "wrong_step")
+        # A2: to a stranger the contract does not exist, whatever they try (B4).
         error(
             call(
                 as_user(client, UserFactory.create()), "post", f"/{contract.pk}/cancellation/agree"
             ),
-            403,
+            404,
+            "not_found",
         )
         assert snapshot() == before
 

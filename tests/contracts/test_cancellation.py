@@ -203,10 +203,11 @@ class TestRefusedSteps:
                 actor=contract.client, contract_id=contract.pk
             ),
         )
+        # A2: to a stranger the contract does not exist (404), not "not your step".
         stranger = UserFactory.create()
         refused(
-            "not_a_side",
-            403,
+            "not_found",
+            404,
             lambda: services.cancellation_deletion_approve(actor=stranger, contract_id=contract.pk),
         )
 

@@ -14,6 +14,7 @@ from tests.contracts import builders
 from tests.contracts.support import (
     assert_ledger_clean,
     balance,
+    english,
     escrow_balance,
     snapshot,
 )
@@ -215,13 +216,41 @@ class TestMilestonePlan:
             lambda: services.milestones_agree(actor=contract.client, contract_id=contract.pk),
         )
 
-    def test_a_stranger_is_refused(self) -> None:
-        contract = builders.contract_agreeing()
+    def test_a_stranger_is_not_told_the_contract_exists(self) -> None:
+        """A2: to a stranger a contract and its milestones do not exist (404, as unknown
+        ones), before any input is looked at."""
+        contract = builders.contract_in_progress()
+        milestone = only_milestone(contract)
         stranger = UserFactory.create()
+        refused(
+            "not_found",
+            404,
+            lambda: services.milestones_agree(actor=stranger, contract_id=contract.pk),
+        )
+        refused(
+            "not_found",
+            404,
+            lambda: services.milestone_deliver(actor=stranger, milestone_id=milestone.pk, body=""),
+        )
+        hidden = refused(
+            "not_found",
+            404,
+            lambda: services.milestone_accept(actor=stranger, milestone_id=milestone.pk),
+        )
+        unknown = refused(
+            "not_found",
+            404,
+            lambda: services.milestone_accept(actor=stranger, milestone_id=999_999),
+        )
+        assert english(hidden.message) == english(unknown.message)
+
+    def test_an_operator_sees_the_contract_but_is_not_a_side(self) -> None:
+        """A2, B3: an operator may see a contract (so 403, not 404) but takes no step."""
+        contract = builders.contract_agreeing()
         refused(
             "not_a_side",
             403,
-            lambda: services.milestones_agree(actor=stranger, contract_id=contract.pk),
+            lambda: services.milestones_agree(actor=builders.operator(), contract_id=contract.pk),
         )
 
     def test_agreeing_twice_is_refused(self) -> None:

@@ -61,9 +61,10 @@ def test_rating_before_the_end_or_by_a_stranger_or_with_a_bad_value_is_refused()
         ),
     )
     done = builders.contract_completed()
+    # A2, B5: to a stranger the contract does not exist (404).
     refused(
-        "not_a_side",
-        403,
+        "not_found",
+        404,
         lambda: services.rating_submit(
             actor=UserFactory.create(), contract_id=done.pk, value="satisfied", comment="良い"
         ),

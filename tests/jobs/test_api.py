@@ -271,7 +271,8 @@ class TestProposals:
         error(call(client, "get", f"/proposals/{proposal.pk}"), 404)
 
     def test_append_notes(self, client: Client, proposal: Proposal, lancer: User) -> None:
-        """B2: the lancer's notes; someone else's note is refused."""
+        """B2: the lancer's notes; the client's note is refused (403), and to a stranger the
+        proposal does not exist (404, A2)."""
         client.force_login(lancer)
         created = call(client, "post", f"/proposals/{proposal.pk}/notes", {"body": "削除希望です"})
         assert created.status_code == 201
@@ -282,7 +283,7 @@ class TestProposals:
         client.force_login(proposal.job.client)
         error(call(client, "post", f"/proposals/{proposal.pk}/notes", {"body": "x"}), 403)
         client.force_login(UserFactory.create())
-        error(call(client, "post", f"/proposals/{proposal.pk}/notes", {"body": "x"}), 403)
+        error(call(client, "post", f"/proposals/{proposal.pk}/notes", {"body": "x"}), 404)
         assert AppendNote.objects.count() == 1
 
     def test_messages_and_read_state(

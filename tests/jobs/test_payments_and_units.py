@@ -118,6 +118,20 @@ class TestConfirm:
         assert (refused.value.status, refused.value.code) == (403, "operators_only")
         assert snapshot() == before
 
+    def test_to_a_stranger_the_payment_does_not_exist(self, client_user: User) -> None:
+        """A2: a payment is its payer's and the operators'; anyone else is answered as for
+        an unknown one (404), not "operators only"."""
+        payment = payment_of(competition(client_user))
+        stranger = UserFactory.create()
+        before = snapshot()
+
+        for payment_id in (payment.pk, 999_999):
+            with pytest.raises(ApplicationError) as refused:
+                services.client_payment_confirm(actor=stranger, payment_id=payment_id)
+            assert (refused.value.status, refused.value.code) == (404, "not_found")
+
+        assert snapshot() == before
+
     def test_cancelled_payment_cannot_be_confirmed(self, client_user: User, operator: User) -> None:
         job = competition(client_user)
         services.job_close(actor=client_user, job_id=job.pk)
@@ -271,6 +285,20 @@ class TestTaskUnits:
             services.task_submission_approve(actor=lancer, submission_id=unit.pk)
 
         assert refused.value.status == 403
+        assert snapshot() == before
+
+    def test_to_a_stranger_a_unit_does_not_exist(self, open_task: Job, lancer: User) -> None:
+        """A2, B1: someone else's unit is answered as an unknown one (404)."""
+        unit = services.task_submission_submit(actor=lancer, job_id=open_task.pk, content="x")
+        stranger = UserFactory.create()
+        before = snapshot()
+
+        for decide in (services.task_submission_approve, services.task_submission_reject):
+            for submission_id in (unit.pk, 999_999):
+                with pytest.raises(ApplicationError) as refused:
+                    decide(actor=stranger, submission_id=submission_id)
+                assert (refused.value.status, refused.value.code) == (404, "not_found")
+
         assert snapshot() == before
 
     def test_unpaid_task_takes_no_units(self, client_user: User, lancer: User) -> None:

@@ -83,13 +83,20 @@ class TestSubmit:
         assert proposal.get_absolute_url() in str(mailoutbox[0].body)
 
     def test_mail_is_not_sent_when_the_transaction_rolls_back(
-        self, job: Job, lancer: User, django_capture_on_commit_callbacks: Any
+        self,
+        job: Job,
+        lancer: User,
+        django_capture_on_commit_callbacks: Any,
+        mailoutbox: list[EmailMessage],
     ) -> None:
-        """Mail after commit: nothing is queued before the commit."""
+        """Mail after commit: nothing is sent before the commit, one mail at it."""
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             propose(lancer, job)
 
-        assert len(callbacks) == 1
+        assert mailoutbox == []
+        for callback in callbacks:
+            callback()
+        assert [m.to for m in mailoutbox] == [[job.client.email]]
 
     def test_competition_entry_carries_the_prize(self, lancer: User) -> None:
         """B1: an entry has no price of its own."""
@@ -270,13 +277,18 @@ class TestClientDecisions:
         )
 
     @pytest.mark.parametrize("action", ["select", "decline", "delete"])
-    def test_stranger_cannot_decide(self, proposal: Proposal, action: str) -> None:
+    def test_stranger_cannot_decide_and_is_not_told_it_exists(
+        self, proposal: Proposal, action: str
+    ) -> None:
+        """A2, B2: to neither side the proposal does not exist (404, as an unknown one)."""
         service = getattr(services, f"proposal_{action}")
         stranger = UserFactory.create()
 
-        refused(
-            lambda: service(actor=stranger, proposal_id=proposal.pk), status=403, code="not_client"
+        error = refused(
+            lambda: service(actor=stranger, proposal_id=proposal.pk), status=404, code="not_found"
         )
+        unknown = refused(lambda: service(actor=stranger, proposal_id=999_999), status=404)
+        assert english(error.message) == english(unknown.message)
 
     def test_deleted_proposal_cannot_be_selected(self, job: Job, proposal: Proposal) -> None:
         services.proposal_delete(actor=job.client, proposal_id=proposal.pk)
@@ -333,11 +345,19 @@ class TestAppendNotes:
         assert "この提案を削除してください。" in str(mailoutbox[0].body)
 
     def test_note_on_someone_elses_proposal_is_refused(self, proposal: Proposal) -> None:
-        """B2 bad input: an append note on someone else's proposal."""
+        """B2 bad input: an append note on someone else's proposal. A2: to a stranger it
+        does not exist (404); the client sees it but notes are the lancer's (403)."""
         other_lancer = UserFactory.create()
 
         refused(
             lambda: services.append_note_add(actor=other_lancer, proposal_id=proposal.pk, body="x"),
+            status=404,
+            code="not_found",
+        )
+        refused(
+            lambda: services.append_note_add(
+                actor=proposal.job.client, proposal_id=proposal.pk, body="x"
+            ),
             status=403,
             code="not_your_proposal",
         )

@@ -184,6 +184,20 @@ class World:
         )
 
     @cached_property
+    def awaiting_task(self) -> Job:
+        """A task waiting for its budget's payment: as private as `awaiting_job` (A2)."""
+        return jobs.job_post(
+            actor=self.client,
+            title="入金待ちの入力作業",
+            description="1件ずつ入力してください。",
+            category="data_entry",
+            format="task",
+            deadline=clock.now() + timedelta(days=7),
+            unit_reward=500,
+            units=3,
+        )
+
+    @cached_property
     def awaiting_payment(self) -> ClientPayment:
         return ClientPayment.objects.get(job=self.awaiting_job)
 

@@ -5,7 +5,11 @@ the expected answer in one table:
 
 - web, signed out or withdrawn: 302 to the sign-in page (public pages: 200);
 - API, signed out or withdrawn: 401 (public operations: 200);
-- not yours: 404 (existence hidden) or 403 (a public object, or the other party's step);
+- not yours: 404 when the object is hidden from you: a stranger on any private object
+  (a proposal, a task unit, a contract and its milestones, cancellation and ratings, a
+  client payment, a job awaiting its payment) gets 404 on every route, reading or acting,
+  so no answer tells them it exists (A2); 403 when you may see it but the step is not
+  yours: a public object (an open job, a question) or the other party's step (B2–B5);
 - the right party: 200 / 201 / 204, or the web's 302 to the page that follows.
 
 A refused request must change nothing (every table's rows, statuses and steps, the
@@ -422,9 +426,18 @@ WEB: list[Row] = [
     Row(
         "jobs:close",
         post(url("jobs:close", lambda w: w.proposal.job_id)),
+        # An open job is public: a stranger is refused (403) but learns nothing new (A2).
         party(done("/jobs/"), other=FORBIDDEN, stranger=FORBIDDEN),
         owner=client_of,
         counterpart=lancer_of,
+    ),
+    Row(
+        "jobs:close",
+        post(url("jobs:close", lambda w: w.awaiting_job.pk)),
+        # A2: a job awaiting its payment is its client's (and the operators'): 404.
+        party(done("/jobs/")),
+        owner=client_of,
+        variant="awaiting payment",
     ),
     Row(
         "jobs:demo_confirm",
@@ -468,21 +481,24 @@ WEB: list[Row] = [
         counterpart=client_of,
         variant="POST a message",
     ),
+    # B2: a proposal is its two sides'; the lancer is refused the client's step (403), a
+    # stranger is told nothing (404, A2).
     *[
         Row(
             f"jobs:proposal_{action}",
             post(url(f"jobs:proposal_{action}", lambda w: w.proposal.pk)),
-            party(done("/jobs/"), other=FORBIDDEN, stranger=FORBIDDEN),
+            party(done("/jobs/"), other=FORBIDDEN),
             owner=client_of,
             counterpart=lancer_of,
         )
         for action in ("select", "decline", "delete")
     ],
+    # B1: a unit is the task's client's and its lancer's; a stranger gets 404 (A2).
     *[
         Row(
             f"jobs:unit_{action}",
             post(url(f"jobs:unit_{action}", lambda w: w.unit.pk)),
-            party(done("/jobs/"), other=FORBIDDEN, stranger=FORBIDDEN),
+            party(done("/jobs/"), other=FORBIDDEN),
             owner=client_of,
             counterpart=lancer_of,
         )
@@ -915,13 +931,55 @@ API: list[Row] = [
     Row(
         "POST /api/jobs/{job_id}/close",
         api_call("POST", "/jobs/{job_id}/close", job_id=_id("proposal.job")),
+        # An open job is public: 403 to a stranger; one awaiting payment is not (below).
         api_party(OK, other=FORBIDDEN, stranger=FORBIDDEN),
         owner=client_of,
         counterpart=lancer_of,
     ),
     Row(
+        "POST /api/jobs/{job_id}/close",
+        api_call("POST", "/jobs/{job_id}/close", job_id=_id("awaiting_job")),
+        # A2: a job awaiting its payment does not exist to a stranger, whatever they try.
+        api_party(OK),
+        owner=client_of,
+        variant="awaiting payment",
+        secret=lambda w: w.awaiting_job.title,
+    ),
+    Row(
+        "GET /api/jobs/{job_id}/proposals",
+        api_call("GET", "/jobs/{job_id}/proposals", job_id=_id("awaiting_job")),
+        api_party(OK),
+        owner=client_of,
+        variant="awaiting payment",
+    ),
+    Row(
+        "POST /api/jobs/{job_id}/proposals",
+        api_call(
+            "POST",
+            "/jobs/{job_id}/proposals",
+            lambda w: {"message": "ご提案します。", "amount": 30_000, "delivery_date": days(20)},
+            job_id=_id("awaiting_job"),
+        ),
+        api_party(FORBIDDEN),
+        owner=client_of,
+        variant="awaiting payment",
+    ),
+    Row(
+        "POST /api/jobs/{job_id}/units",
+        api_call(
+            "POST",
+            "/jobs/{job_id}/units",
+            lambda w: {"content": "作業結果"},
+            job_id=_id("awaiting_task"),
+        ),
+        api_party(FORBIDDEN),
+        owner=client_of,
+        variant="awaiting payment",
+    ),
+    Row(
         "GET /api/jobs/{job_id}/proposals",
         api_call("GET", "/jobs/{job_id}/proposals", job_id=_id("proposal.job")),
+        # B2: the list is the client's, of a public job (403, nothing revealed, A2).
         api_party(OK, other=FORBIDDEN, stranger=FORBIDDEN),
         owner=client_of,
         counterpart=lancer_of,
@@ -955,11 +1013,12 @@ API: list[Row] = [
         api_party(FORBIDDEN, stranger=CREATED),
         owner=client_of,
     ),
+    # B1, A2: someone else's unit does not exist to a stranger (404).
     *[
         Row(
             f"POST /api/units/{{unit_id}}/{action}",
             api_call("POST", f"/units/{{unit_id}}/{action}", unit_id=_id("unit")),
-            api_party(OK, other=FORBIDDEN, stranger=FORBIDDEN),
+            api_party(OK, other=FORBIDDEN),
             owner=client_of,
             counterpart=lancer_of,
         )
@@ -980,10 +1039,12 @@ API: list[Row] = [
         counterpart=client_of,
         secret=lambda w: w.proposal.message,
     ),
+    # B2, A2: the lancer is refused the client's steps (403); to a stranger the proposal
+    # does not exist (404), on every route.
     Row(
         "DELETE /api/proposals/{proposal_id}",
         api_call("DELETE", "/proposals/{proposal_id}", proposal_id=_id("proposal")),
-        api_party(NO_CONTENT, other=FORBIDDEN, stranger=FORBIDDEN),
+        api_party(NO_CONTENT, other=FORBIDDEN),
         owner=client_of,
         counterpart=lancer_of,
     ),
@@ -991,7 +1052,7 @@ API: list[Row] = [
         Row(
             f"POST /api/proposals/{{proposal_id}}/{action}",
             api_call("POST", f"/proposals/{{proposal_id}}/{action}", proposal_id=_id("proposal")),
-            api_party(OK, other=FORBIDDEN, stranger=FORBIDDEN),
+            api_party(OK, other=FORBIDDEN),
             owner=client_of,
             counterpart=lancer_of,
         )
@@ -1012,7 +1073,7 @@ API: list[Row] = [
             lambda w: {"body": "追記です。"},
             proposal_id=_id("proposal"),
         ),
-        api_party(CREATED, other=FORBIDDEN, stranger=FORBIDDEN),
+        api_party(CREATED, other=FORBIDDEN),
         owner=lancer_of,
         counterpart=client_of,
     ),
@@ -1045,7 +1106,9 @@ API: list[Row] = [
     Row(
         "POST /api/payments/{payment_id}/confirm",
         api_call("POST", "/payments/{payment_id}/confirm", payment_id=_id("awaiting_payment")),
-        {**api_party(FORBIDDEN, stranger=FORBIDDEN), OPERATOR: OK},
+        # M2, A2: the payer sees the payment but confirming is the operators' (403); to a
+        # stranger it does not exist (404).
+        {**api_party(FORBIDDEN), OPERATOR: OK},
         owner=client_of,
         variant="operators only; the payer too is refused",
     ),
@@ -1062,6 +1125,8 @@ API: list[Row] = [
         owner=client_of,
         counterpart=lancer_of,
     ),
+    # B3–B5, A2: a contract's routes answer a stranger 404 (its existence hidden), the
+    # other side 403 (not their step).
     Row(
         "POST /api/contracts/{contract_id}/milestones",
         api_call(
@@ -1070,7 +1135,7 @@ API: list[Row] = [
             lambda w: MILESTONES,
             contract_id=_id("contract_agreeing"),
         ),
-        api_party(OK, other=FORBIDDEN, stranger=FORBIDDEN),
+        api_party(OK, other=FORBIDDEN),
         owner=client_of,
         counterpart=lancer_of,
     ),
@@ -1081,7 +1146,7 @@ API: list[Row] = [
             "/contracts/{contract_id}/milestones/agree",
             contract_id=_id("contract_agreeing"),
         ),
-        api_party(OK, other=FORBIDDEN, stranger=FORBIDDEN),
+        api_party(OK, other=FORBIDDEN),
         owner=lancer_of,
         counterpart=client_of,
     ),
@@ -1092,7 +1157,7 @@ API: list[Row] = [
             "/contracts/milestones/{milestone_id}/escrow",
             milestone_id=milestone_of(unescrowed),
         ),
-        api_party(OK, other=FORBIDDEN, stranger=FORBIDDEN),
+        api_party(OK, other=FORBIDDEN),
         owner=client_of,
         counterpart=lancer_of,
     ),
@@ -1104,7 +1169,7 @@ API: list[Row] = [
             {"body": "納品します"},
             multipart=True,
         ),
-        api_party(CREATED, other=FORBIDDEN, stranger=FORBIDDEN),
+        api_party(CREATED, other=FORBIDDEN),
         owner=lancer_of,
         counterpart=client_of,
     ),
@@ -1115,7 +1180,7 @@ API: list[Row] = [
             "/contracts/milestones/{milestone_id}/accept",
             milestone_id=milestone_of(delivered),
         ),
-        api_party(OK, other=FORBIDDEN, stranger=FORBIDDEN),
+        api_party(OK, other=FORBIDDEN),
         owner=client_of,
         counterpart=lancer_of,
     ),
@@ -1127,7 +1192,7 @@ API: list[Row] = [
             lambda w: {"comment": "修正をお願いします"},
             milestone_id=milestone_of(delivered),
         ),
-        api_party(OK, other=FORBIDDEN, stranger=FORBIDDEN),
+        api_party(OK, other=FORBIDDEN),
         owner=client_of,
         counterpart=lancer_of,
     ),
@@ -1139,7 +1204,7 @@ API: list[Row] = [
             lambda w: {"reason": "方針変更のため"},
             contract_id=_id("contract_escrowed"),
         ),
-        api_party(CREATED, other=CREATED, stranger=FORBIDDEN),
+        api_party(CREATED, other=CREATED),
         owner=client_of,
         counterpart=lancer_of,
     ),
@@ -1151,7 +1216,7 @@ API: list[Row] = [
                 f"/contracts/{{contract_id}}/cancellation/{action}",
                 contract_id=lambda w, s=step: cancelling(s)(w).pk,
             ),
-            api_party(OK, other=FORBIDDEN, stranger=FORBIDDEN),
+            api_party(OK, other=FORBIDDEN),
             owner=owner,
             counterpart=other,
         )
@@ -1171,7 +1236,7 @@ API: list[Row] = [
             lambda w: {"value": "satisfied", "comment": "ありがとうございました"},
             contract_id=_id("contract_completed"),
         ),
-        api_party(CREATED, other=CREATED, stranger=FORBIDDEN),
+        api_party(CREATED, other=CREATED),
         owner=client_of,
         counterpart=lancer_of,
     ),
@@ -1236,6 +1301,7 @@ API: list[Row] = [
             lambda w: {"answer_id": w.answer.pk},
             question_id=_id("question"),
         ),
+        # H2: a question is public: only its asker picks the best answer (403 to others).
         api_party(OK, other=FORBIDDEN, stranger=FORBIDDEN),
         owner=client_of,
         counterpart=lancer_of,

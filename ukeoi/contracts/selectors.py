@@ -109,7 +109,7 @@ def contract_get(*, contract_id: int, viewer: User) -> Contract:
         .filter(pk=contract_id)
         .first()
     )
-    if contract is None or not _may_see(viewer, contract.client_id, contract.lancer_id):
+    if contract is None or not may_see(viewer, contract.client_id, contract.lancer_id):
         raise NotFound(_("That contract does not exist."))
     return contract
 
@@ -122,12 +122,14 @@ def contract_id_for_proposal(*, proposal_id: int, viewer: User) -> int:
         .values("pk", "client_id", "lancer_id")
         .first()
     )
-    if row is None or not _may_see(viewer, row["client_id"], row["lancer_id"]):
+    if row is None or not may_see(viewer, row["client_id"], row["lancer_id"]):
         raise NotFound(_("That contract does not exist."))
     return int(row["pk"])
 
 
-def _may_see(viewer: User, client_id: int, lancer_id: int) -> bool:
+def may_see(viewer: User, client_id: int, lancer_id: int) -> bool:
+    """A2: a contract (its milestones, cancellation, ratings) is seen by its two sides and
+    the operators; to anyone else it does not exist."""
     return viewer.pk in (client_id, lancer_id) or bool(getattr(viewer, "is_staff", False))
 
 
@@ -135,7 +137,7 @@ def milestone_get(*, milestone_id: int, viewer: User) -> Milestone:
     """One milestone with its contract, for the contract's two sides and the operators; to
     anyone else it does not exist."""
     milestone = Milestone.objects.select_related("contract").filter(pk=milestone_id).first()
-    if milestone is None or not _may_see(
+    if milestone is None or not may_see(
         viewer, milestone.contract.client_id, milestone.contract.lancer_id
     ):
         raise NotFound(_("That milestone does not exist."))

@@ -40,7 +40,7 @@ from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from ukeoi.accounts.models import User
-from ukeoi.contracts import rules
+from ukeoi.contracts import rules, selectors
 from ukeoi.contracts.enums import (
     CANCELLATION_OPEN_STEPS,
     CANCELLATION_TRANSITIONS,
@@ -179,9 +179,12 @@ class _Locked:
 
 def _lock(actor: User | None, contract_id: int) -> _Locked:
     """Lock both sides (and the actor) in pk order, then the contract. W6: a withdrawn actor
-    is refused. Call inside transaction.atomic()."""
+    is refused. A2: to an actor who may not see the contract it does not exist (404), so no
+    refusal tells a stranger that it does. Call inside transaction.atomic()."""
     head = Contract.objects.filter(pk=contract_id).values("client_id", "lancer_id").first()
-    if head is None:
+    if head is None or (
+        actor is not None and not selectors.may_see(actor, head["client_id"], head["lancer_id"])
+    ):
         raise NotFound(_("That contract does not exist."))
     others = [head["client_id"], head["lancer_id"]]
     users = lock_users(*([actor.pk] if actor is not None else []), *others)
@@ -190,13 +193,19 @@ def _lock(actor: User | None, contract_id: int) -> _Locked:
     return _Locked(users=users, contract=lock_contract(contract_id))
 
 
-def _contract_of_milestone(milestone_id: int) -> int:
-    contract_id = (
-        Milestone.objects.filter(pk=milestone_id).values_list("contract_id", flat=True).first()
+def _contract_of_milestone(milestone_id: int, *, actor: User) -> int:
+    """The milestone's contract, read before any lock and before the input is checked. A2:
+    to an actor who may not see the contract the milestone does not exist (404)."""
+    head = (
+        Milestone.objects.filter(pk=milestone_id)
+        .values("contract_id", "contract__client_id", "contract__lancer_id")
+        .first()
     )
-    if contract_id is None:
+    if head is None or not selectors.may_see(
+        actor, head["contract__client_id"], head["contract__lancer_id"]
+    ):
         raise NotFound(_("That milestone does not exist."))
-    return contract_id
+    return int(head["contract_id"])
 
 
 def _refuse_if_other_withdrawn(locked: _Locked, actor: User) -> None:
@@ -465,7 +474,7 @@ def milestone_escrow(*, actor: User, milestone_id: int) -> Milestone:
     is escrowed when an operator confirms the transfer (`jobs.client_payment_confirm`).
     Idempotent: asking again while the payment is pending returns the milestone unchanged.
     W6: refused for a withdrawn client or lancer."""
-    contract_id = _contract_of_milestone(milestone_id)
+    contract_id = _contract_of_milestone(milestone_id, actor=actor)
     with transaction.atomic():
         locked = _lock(actor, contract_id)
         contract = locked.contract
@@ -613,7 +622,7 @@ def milestone_deliver(
 ) -> Delivery:
     """B3: the lancer delivers (納品) an escrowed milestone: a note and/or a file. Refused
     twice in a row (it waits for the client) and before escrow."""
-    contract_id = _contract_of_milestone(milestone_id)
+    contract_id = _contract_of_milestone(milestone_id, actor=actor)
     body = (body or "").strip()
     problems = rules.text_problems("body", body, rules.DELIVERY_BODY_MAX, required=file is None)
     if file is not None:
@@ -660,7 +669,7 @@ def milestone_accept(*, actor: User, milestone_id: int) -> Milestone:
     lancer's reward balance minus the lancer fee, which goes to fee revenue (key
     `milestone:<pk>:accept`). When every milestone still in the plan is accepted, the
     contract is completed. Refused for an unfunded or undelivered milestone."""
-    contract_id = _contract_of_milestone(milestone_id)
+    contract_id = _contract_of_milestone(milestone_id, actor=actor)
     with transaction.atomic():
         locked = _lock(actor, contract_id)
         contract = locked.contract
@@ -752,7 +761,7 @@ def contract_complete(*, actor: User, contract_id: int) -> Contract:
 def milestone_request_changes(*, actor: User, milestone_id: int, comment: str) -> Milestone:
     """B3: the client asks for changes to a delivery (修正依頼): the milestone goes back to
     work (escrowed) and the lancer is told what to change."""
-    contract_id = _contract_of_milestone(milestone_id)
+    contract_id = _contract_of_milestone(milestone_id, actor=actor)
     comment = (comment or "").strip()
     problems = rules.text_problems("comment", comment, rules.CHANGE_REQUEST_MAX)
     if problems:

@@ -116,6 +116,12 @@ def _job(
     return out
 
 
+def _visible_job(job_id: int, viewer: User) -> None:
+    """A2: a job waiting for its payment does not exist (404) to anyone but its client and
+    the operators, whatever they try on it, as on the job page."""
+    selectors.job_get(job_id=job_id, viewer=viewer)
+
+
 def _one_job(job_id: int, viewer: Any) -> dict[str, Any]:
     job = selectors.job_get(job_id=job_id, viewer=viewer)
     return _job(job, viewer=viewer, trust=selectors.trust_signals_get([job.client]))
@@ -196,6 +202,7 @@ def job_detail(request: HttpRequest, job_id: int) -> dict[str, Any]:
 def job_close(request: HttpRequest, job_id: int) -> dict[str, Any]:
     """B1: pending proposals become not selected."""
     actor = _actor(request)
+    _visible_job(job_id, actor)
     services.job_close(actor=actor, job_id=job_id)
     return _one_job(job_id, actor)
 
@@ -223,6 +230,7 @@ def proposal_create(
     """B1: propose (or enter a competition). A sent proposal can never be withdrawn by its
     lancer (B2): only the client deletes it."""
     actor = _actor(request)
+    _visible_job(job_id, actor)
     proposal = services.proposal_submit(actor=actor, job_id=job_id, **payload.dict())
     return Status(201, _one_proposal(proposal.pk, actor))
 
@@ -238,9 +246,9 @@ def task_units(request: HttpRequest, job_id: int) -> list[Any]:
 @router.post("/jobs/{job_id}/units", response={201: TaskUnitOut, **errors(400, 401, 403, 404, 409)})
 def task_unit_create(request: HttpRequest, job_id: int, payload: TaskUnitIn) -> Status[Any]:
     """B1: submit one unit of work on an open task."""
-    unit = services.task_submission_submit(
-        actor=_actor(request), job_id=job_id, content=payload.content
-    )
+    actor = _actor(request)
+    _visible_job(job_id, actor)
+    unit = services.task_submission_submit(actor=actor, job_id=job_id, content=payload.content)
     return Status(201, unit)
 
 

@@ -317,11 +317,13 @@ def client_payment_confirm(*, actor: User, payment_id: int) -> ClientPayment:
 
     The one confirmation path for every payment method. Idempotent (M2): confirming a
     confirmed payment changes nothing, and the ledger keys are derived from the payment."""
+    head = ClientPayment.objects.filter(pk=payment_id).values("client_id", "job_id").first()
+    # A2: a payment is seen by its payer and the operators; to anyone else it does not
+    # exist (404), and its payer is told that confirming is the operators' step (403).
+    if head is None or not (actor.is_staff or actor.pk == head["client_id"]):
+        raise NotFound(_("That payment does not exist."))
     if not actor.is_staff:
         raise ActionNotAllowed(_("Only operators can confirm payments."), code="operators_only")
-    head = ClientPayment.objects.filter(pk=payment_id).values("client_id", "job_id").first()
-    if head is None:
-        raise NotFound(_("That payment does not exist."))
     with transaction.atomic():
         users = _lock_active(actor, head["client_id"])
         client = users[head["client_id"]]
@@ -458,15 +460,26 @@ def proposal_submit(
     return proposal
 
 
-def _client_action(action: str, *, actor: User, proposal_id: int) -> Proposal:
-    head = Proposal.objects.filter(pk=proposal_id).values("job_id", "lancer_id").first()
-    if head is None:
+def _proposal_sides(*, actor: User, proposal_id: int) -> tuple[int, int]:
+    """The proposal's job and lancer, read before any lock (neither ever changes). A2,
+    B2: to anyone but its lancer and the job's client the proposal does not exist (404),
+    so a refusal tells no stranger that it does; its two sides get the rule's answer."""
+    head = (
+        Proposal.objects.filter(pk=proposal_id)
+        .values("job_id", "lancer_id", "job__client_id")
+        .first()
+    )
+    if head is None or actor.pk not in (head["lancer_id"], head["job__client_id"]):
         raise NotFound(_("That proposal does not exist."))
-    job_id = head["job_id"]
+    return head["job_id"], head["lancer_id"]
+
+
+def _client_action(action: str, *, actor: User, proposal_id: int) -> Proposal:
+    job_id, lancer_id = _proposal_sides(actor=actor, proposal_id=proposal_id)
     with transaction.atomic():
         # The lancer's row too: selecting creates obligations for both sides (W6).
-        users = _lock_active(actor, head["lancer_id"])
-        if action == "select" and users[head["lancer_id"]].is_withdrawn:
+        users = _lock_active(actor, lancer_id)
+        if action == "select" and users[lancer_id].is_withdrawn:
             raise ActionRefused(
                 _("This lancer has withdrawn from ukeoi; their proposal cannot be selected."),
                 code="lancer_withdrawn",
@@ -540,6 +553,7 @@ def proposal_delete(*, actor: User, proposal_id: int) -> Proposal:
 def append_note_add(*, actor: User, proposal_id: int, body: str) -> AppendNote:
     """B2: the proposal's lancer adds a note to it (e.g. asking the client to delete it);
     the client is told by mail."""
+    _proposal_sides(actor=actor, proposal_id=proposal_id)
     with transaction.atomic():
         _lock_active(actor)
         proposal = lock_proposal(proposal_id)
@@ -657,11 +671,16 @@ def task_submission_submit(*, actor: User, job_id: int, content: str) -> TaskSub
 
 
 def _task_decide(*, actor: User, submission_id: int, target: str) -> TaskSubmission:
-    job_id = (
-        TaskSubmission.objects.filter(pk=submission_id).values_list("job_id", flat=True).first()
+    head = (
+        TaskSubmission.objects.filter(pk=submission_id)
+        .values("job_id", "lancer_id", "job__client_id")
+        .first()
     )
-    if job_id is None:
+    # A2: a unit is seen by the task's client and the lancer who submitted it; to anyone
+    # else it does not exist (404). Its lancer is told that deciding is the client's (403).
+    if head is None or actor.pk not in (head["lancer_id"], head["job__client_id"]):
         raise NotFound(_("That unit of work does not exist."))
+    job_id = head["job_id"]
     with transaction.atomic():
         _lock_active(actor)
         job = lock_job(job_id)
