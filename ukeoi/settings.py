@@ -180,6 +180,12 @@ CACHES["fragments"] = {
     "OPTIONS": {"MAX_ENTRIES": 5000},
 }
 
+# Whole public pages as visitors see them (the job list, job pages), kept in the default
+# cache for at most this many seconds; saves of what they show refresh them at once
+# (ukeoi.core.pagecache). 0 turns it off. On by default only with a shared (Redis) cache:
+# a per-process cache would not hear of saves made by the other web workers.
+VISITOR_PAGE_CACHE_SECONDS = env.int("VISITOR_PAGE_CACHE_SECONDS", default=60 if CACHE_URL else 0)
+
 # Mail. EMAIL_URL chooses the transport (smtp://user:pass@host:587 with TLS: submission://).
 # Without it, DEBUG writes every mail to the dev outbox (var/outbox, listed at /dev/outbox/).
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ukeoi <noreply@ukeoi.localhost>")

@@ -1,14 +1,15 @@
 from django.urls import path
 
+from ukeoi.core.pagecache import visitor_page_cache
 from ukeoi.jobs import views
 
 app_name = "jobs"
 
 urlpatterns = [
-    path("", views.job_list, name="list"),
+    path("", visitor_page_cache("jobs")(views.job_list), name="list"),
     path("new/", views.job_create, name="create"),
     path("mine/", views.my_jobs, name="my_jobs"),
-    path("<int:job_id>/", views.job_detail, name="detail"),
+    path("<int:job_id>/", visitor_page_cache("jobs")(views.job_detail), name="detail"),
     path("<int:job_id>/close/", views.job_close, name="close"),
     path("<int:job_id>/demo-confirm-payment/", views.payment_demo_confirm, name="demo_confirm"),
     path("proposals/mine/", views.my_proposals, name="my_proposals"),
