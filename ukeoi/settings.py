@@ -220,6 +220,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Mail left in the outbox (broker away when its action committed, SMTP retries used
+    # up): sent again (ukeoi.core.mail.outbox_sweep).
+    "core-outbox-sweep": {"task": "ukeoi.core.tasks.outbox_sweep", "schedule": 60.0},
     # B1: close jobs past their proposal deadline (idempotent; also `manage.py close_expired_jobs`).
     "jobs-close-expired": {"task": "ukeoi.jobs.tasks.close_expired_jobs", "schedule": 300.0},
     # M3, M5: the payout batch of the close that ended last (idempotent: runs, resumes or
@@ -237,6 +240,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 900.0,
     },
 }
+
+# The mail outbox: a mail still unsent this many seconds after its action committed is
+# sent by the sweep; one unsent after this many days is dropped (with an error in the log).
+OUTBOX_RETRY_AFTER_SECONDS = env.int("OUTBOX_RETRY_AFTER_SECONDS", default=120)
+OUTBOX_GIVE_UP_DAYS = env.int("OUTBOX_GIVE_UP_DAYS", default=3)
 
 # Personal data (P2–P4): an erasure runs this many days after it is asked for; the signed
 # link in the withdrawal mail works this many seconds; an export's download link, days.

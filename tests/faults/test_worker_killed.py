@@ -1,10 +1,12 @@
 """Issue 9, faults: a Celery worker killed (SIGKILL, as in a crash) in the middle of a task.
 Tasks are acknowledged late, so the task goes back to the queue and the next worker runs it
 to completion — once. The mail task is the case here: the first worker hangs talking to a
-mail server that never answers and is killed there; the next worker delivers the mail to a
-real SMTP server, exactly one copy."""
+mail server that never answers and is killed there (holding the outbox row's lock); the
+next worker delivers the mail to a real SMTP server, exactly one copy, and the outbox row
+is gone."""
 
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -15,7 +17,7 @@ from pathlib import Path
 import pytest
 from celery import Celery
 
-from tests.faults.conftest import Process, site_env
+from tests.faults.conftest import ROOT, Process, site_env
 from tests.smtp import Inbox
 
 pytestmark = pytest.mark.faults
@@ -68,14 +70,41 @@ def silent_server() -> Iterator[SilentServer]:
         server.close()
 
 
-def _worker(queue: str, smtp_port: int, log: Path) -> Process:
-    env = site_env(
-        "sqlite:///" + str(log.parent / "worker.sqlite3"),
+def _env(folder: Path, smtp_port: int = 25) -> dict[str, str]:
+    return site_env(
+        "sqlite:///" + str(folder / "worker.sqlite3"),
         CELERY_BROKER_URL=REDIS,
         CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT),
         EMAIL_HOST="127.0.0.1",
         EMAIL_PORT=str(smtp_port),
     )
+
+
+def _manage(folder: Path, *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=_env(folder),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout.strip()
+
+
+def _outbox(folder: Path, code: str) -> str:
+    return _manage(
+        folder,
+        "shell",
+        "-c",
+        f"from django.utils import timezone; from ukeoi.core.models import OutboxMail as O; "
+        f"print({code})",
+    )
+
+
+def _worker(queue: str, smtp_port: int, log: Path) -> Process:
+    env = _env(log.parent, smtp_port)
     return Process(
         [
             str(Path(sys.executable).parent / "celery"),
@@ -110,11 +139,14 @@ def test_a_mail_task_killed_mid_way_is_delivered_once_by_the_next_worker(
     first = _worker(queue, silent_server.port, tmp_path / "first.log")
     second: Process | None = None
     try:
-        producer.send_task(
-            "ukeoi.core.tasks.send_email",
-            kwargs={"subject": "件名", "body": "本文です。", "to": ["once@example.jp"]},
-            queue=queue,
+        # The mail of a committed action, waiting in the outbox of the workers' database.
+        _manage(tmp_path, "migrate", "--noinput", "-v0")
+        mail_id = _outbox(
+            tmp_path,
+            "O.objects.create(to='once@example.jp', subject='件名', body='本文です。',"
+            " template='t', created_at=timezone.now()).pk",
         )
+        producer.send_task("ukeoi.core.tasks.send_outbox_mail", args=[int(mail_id)], queue=queue)
         # Given the first worker is inside the task (connected to the mail server)...
         assert silent_server.connected.wait(60), (tmp_path / "first.log").read_text()
         # ...when it dies without a chance to clean up,
@@ -130,6 +162,7 @@ def test_a_mail_task_killed_mid_way_is_delivered_once_by_the_next_worker(
         # Once: no second copy turns up after a further visibility timeout.
         time.sleep(VISIBILITY_TIMEOUT + 3)
         assert len(smtp_inbox.messages) == 1
+        assert _outbox(tmp_path, "O.objects.count()") == "0"
     finally:
         first.kill()
         if second is not None:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from ukeoi.core.models import AuditEvent
+from ukeoi.core.models import AuditEvent, OutboxMail
 
 
 @admin.register(AuditEvent)
@@ -20,4 +20,22 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OutboxMail)
+class OutboxMailAdmin(admin.ModelAdmin):
+    """Mail not sent yet: normally empty. Rows that stay show the mail server's answer;
+    the sweep retries them every minute, and drops them after OUTBOX_GIVE_UP_DAYS."""
+
+    list_display = ("created_at", "template", "to", "attempts", "last_error")
+    list_filter = ("template",)
+    search_fields = ("to", "template")
+    date_hierarchy = "created_at"
+    readonly_fields = ("to", "subject", "body", "template", "created_at", "attempts", "last_error")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -30,3 +30,27 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.subject_type}:{self.subject_id}"
+
+
+class OutboxMail(models.Model):
+    """A rendered mail, written in the transaction of the action it tells about: once the
+    action commits its mail cannot be lost (broker away, web process killed between the
+    commit and the queueing). `ukeoi.core.mail` sends it and deletes the row; the sweep
+    (`core-outbox-sweep`, every minute) retries rows left unsent."""
+
+    to = models.EmailField(_("to"), max_length=254)
+    subject = models.TextField(_("subject"))
+    body = models.TextField(_("body"))
+    template = models.CharField(_("template"), max_length=100)
+    created_at = models.DateTimeField(_("created at"))
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("unsent mail")
+        verbose_name_plural = _("unsent mail")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["created_at", "id"], name="core_outbox_created")]
+
+    def __str__(self) -> str:
+        return f"{self.template} → {self.to}"

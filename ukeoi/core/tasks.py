@@ -1,7 +1,8 @@
 import smtplib
+from datetime import timedelta
 
 from celery import shared_task
-from django.core.mail import EmailMessage
+from django.conf import settings
 
 
 @shared_task(
@@ -10,6 +11,20 @@ from django.core.mail import EmailMessage
     max_retries=6,
     acks_late=True,
 )
-def send_email(*, subject: str, body: str, to: list[str]) -> None:
-    """Deliver one rendered mail. Retried with back-off while the SMTP server is away."""
-    EmailMessage(subject=subject, body=body, to=to).send()
+def send_outbox_mail(mail_id: int) -> bool:
+    """Deliver one mail of the outbox. Retried with back-off while the SMTP server is away;
+    after that the sweep takes it."""
+    from ukeoi.core.mail import outbox_mail_send
+
+    return outbox_mail_send(mail_id)
+
+
+@shared_task(acks_late=True)
+def outbox_sweep() -> dict[str, int]:
+    """Mail left unsent (broker away at commit, retries used up): send it now."""
+    from ukeoi.core.mail import outbox_sweep as sweep
+
+    return sweep(
+        older_than=timedelta(seconds=settings.OUTBOX_RETRY_AFTER_SECONDS),
+        give_up_after=timedelta(days=settings.OUTBOX_GIVE_UP_DAYS),
+    )

@@ -42,7 +42,7 @@ from ukeoi.accounts.models import (
     User,
 )
 from ukeoi.contracts.models import Cancellation, Delivery, Rating
-from ukeoi.core.models import AuditEvent
+from ukeoi.core.models import AuditEvent, OutboxMail
 from ukeoi.helpdesk.models import Answer, Inquiry, InquiryReply, Question
 from ukeoi.jobs.models import AppendNote, Job, Message, Proposal, TaskSubmission
 from ukeoi.payouts.models import Payout
@@ -165,6 +165,11 @@ KEPT_TEXT_FIELDS: dict[str, str] = {
     "core.AuditEvent.subject_type": "which table a change was made to",
     "core.AuditEvent.subject_id": "which row (an id)",
     "core.AuditEvent.action": "an action code",
+    "core.OutboxMail.to": "mail in transit: deleted once sent; the person's at erasure",
+    "core.OutboxMail.subject": "mail in transit: deleted once sent (OUTBOX_GIVE_UP_DAYS at most)",
+    "core.OutboxMail.body": "mail in transit: deleted once sent (OUTBOX_GIVE_UP_DAYS at most)",
+    "core.OutboxMail.template": "a template name",
+    "core.OutboxMail.last_error": "the mail server's answer",
     "accounts.IdentityVerification.identity_digest": "A6 keyed hash, cannot be read back",
     "accounts.RetiredIdentifier.value": "A5: e-mail HMAC or retired username, blocks reuse",
     "accounts.Bank.code": "bank master",
@@ -428,6 +433,8 @@ def erase_personal_data(*, user: User) -> dict[str, int]:
             export.file.delete(save=False)
         tally.add("exports", 1)
     user.data_exports.all().delete()
+    # Mail to the person still waiting in the outbox is not sent any more.
+    OutboxMail.objects.filter(to__iexact=user.email).delete()
 
     user.email = erased_email(user.pk)
     user.username = erased_username(user.pk)
