@@ -1,5 +1,7 @@
 """Fixtures shared by every test folder."""
 
+from pathlib import Path
+
 import pytest
 from django.core.cache import caches
 from pytest_django.fixtures import Settings as SettingsWrapper
@@ -17,3 +19,9 @@ def _visitor_page_cache(settings: SettingsWrapper) -> None:
     them."""
     settings.VISITOR_PAGE_CACHE_SECONDS = 60
     caches["default"].clear()
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: SettingsWrapper, tmp_path: Path) -> None:
+    """Uploads a test makes (identity documents, deliveries) go to its own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"

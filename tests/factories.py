@@ -1,6 +1,11 @@
+from datetime import date
+from typing import Any
+
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ukeoi.accounts.enums import DocumentType, VerificationStatus
+from ukeoi.accounts.identity import identity_digest
 from ukeoi.accounts.models import ApiToken, IdentityVerification, Profile, User
 from ukeoi.accounts.services import TOKEN_PREFIX, token_digest
 
@@ -34,13 +39,34 @@ class OperatorFactory(UserFactory):
     is_superuser = True
 
 
+# A4, A6: what an operator reads on the document of an IdentityVerificationFactory request
+# (its digest is the one the user's own entry gave).
+IDENTITY_READING: dict[str, Any] = {"document_number": "AB1234567", "birth_date": date(1990, 4, 1)}
+# The smallest file that starts like a PNG image: enough for the type check by content.
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def identity_document(name: str = "license.png", content: bytes = PNG_BYTES) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="image/png")
+
+
 class IdentityVerificationFactory(factory.django.DjangoModelFactory[IdentityVerification]):
+    """A pending request with its document image; approve it with IDENTITY_READING."""
+
     class Meta:
         model = IdentityVerification
 
     user = factory.SubFactory(UserFactory)
     document_type = DocumentType.DRIVERS_LICENSE
     status = VerificationStatus.PENDING
+    document = factory.django.FileField(filename="license.png", data=PNG_BYTES)
+    identity_digest = factory.LazyAttribute(
+        lambda o: identity_digest(
+            document_type=o.document_type,
+            number=IDENTITY_READING["document_number"],
+            birth_date=IDENTITY_READING["birth_date"],
+        )
+    )
 
 
 class ApiTokenFactory(factory.django.DjangoModelFactory[ApiToken]):

@@ -4,12 +4,21 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
 from django.test import Client
+from django.urls import reverse
 
-from tests.factories import IdentityVerificationFactory, OperatorFactory, UserFactory
+from tests.factories import (
+    IDENTITY_READING,
+    PNG_BYTES,
+    IdentityVerificationFactory,
+    OperatorFactory,
+    UserFactory,
+    identity_document,
+)
 from ukeoi.accounts import services
-from ukeoi.accounts.enums import DocumentType, VerificationStatus
+from ukeoi.accounts.enums import AccountStatus, DocumentType, VerificationStatus
 from ukeoi.accounts.models import IdentityVerification, User
 from ukeoi.core import clock
 from ukeoi.core.errors import ApplicationError, NotAllowed
@@ -25,6 +34,11 @@ PASSPORT: dict[str, Any] = {
     "document_number": "TK1234567",
     "birth_date": date(1990, 4, 1),
 }
+
+
+def passport() -> dict[str, Any]:
+    """A passport request with its image (a new upload each time)."""
+    return {**PASSPORT, "document": identity_document("passport.jpg", b"\xff\xd8\xff" + bytes(64))}
 
 
 def state(request: IdentityVerification) -> tuple[str, Any, Any]:
@@ -45,6 +59,7 @@ class TestRequest:
                 "document_type": DocumentType.MY_NUMBER_CARD,
                 "document_number": "1234 5678 9012",
                 "birth_date": "1990-04-01",
+                "document": identity_document(),
             },
         )
 
@@ -62,7 +77,7 @@ class TestRequest:
         IdentityVerificationFactory.create(user=user)
         client.force_login(user)
 
-        response = client.post(VERIFICATION_URL, {**PASSPORT, "birth_date": "1990-04-01"})
+        response = client.post(VERIFICATION_URL, {**passport(), "birth_date": "1990-04-01"})
 
         assert response.status_code == 400
         assert response.context["form"].non_field_errors()
@@ -73,7 +88,7 @@ class TestRequest:
         IdentityVerificationFactory.create(user=user)
 
         with pytest.raises(ApplicationError) as refused:
-            services.identity_verification_request(actor=user, **PASSPORT)
+            services.identity_verification_request(actor=user, **passport())
 
         assert refused.value.code == "already_pending"
         assert IdentityVerification.objects.count() == 1
@@ -82,7 +97,7 @@ class TestRequest:
         user = UserFactory.create(identity_verified_at=clock.now())
 
         with pytest.raises(ApplicationError) as refused:
-            services.identity_verification_request(actor=user, **PASSPORT)
+            services.identity_verification_request(actor=user, **passport())
 
         assert refused.value.code == "already_verified"
         assert not IdentityVerification.objects.exists()
@@ -91,7 +106,7 @@ class TestRequest:
         user = UserFactory.create()
         IdentityVerificationFactory.create(user=user, status=VerificationStatus.REJECTED)
 
-        services.identity_verification_request(actor=user, **PASSPORT)
+        services.identity_verification_request(actor=user, **passport())
 
         assert IdentityVerification.objects.filter(user=user).count() == 2
 
@@ -118,7 +133,7 @@ class TestDecision:
 
         with django_capture_on_commit_callbacks(execute=True):
             services.identity_verification_decide(
-                actor=operator, verification_id=request.pk, approve=True
+                actor=operator, verification_id=request.pk, approve=True, **IDENTITY_READING
             )
 
         status, decided_by, verified_at = state(request)
@@ -154,7 +169,7 @@ class TestDecision:
 
         with pytest.raises(NotAllowed) as refused:
             services.identity_verification_decide(
-                actor=request.user, verification_id=request.pk, approve=True
+                actor=request.user, verification_id=request.pk, approve=True, **IDENTITY_READING
             )
 
         assert refused.value.status == 403
@@ -171,7 +186,7 @@ class TestDecision:
         request = IdentityVerificationFactory.create()
         with django_capture_on_commit_callbacks(execute=True):
             services.identity_verification_decide(
-                actor=operator, verification_id=request.pk, approve=True
+                actor=operator, verification_id=request.pk, approve=True, **IDENTITY_READING
             )
         decided = state(request)
         second = OperatorFactory.create()
@@ -192,36 +207,125 @@ class TestDecision:
     def test_deciding_an_unknown_request_is_404(self) -> None:
         with pytest.raises(ApplicationError) as refused:
             services.identity_verification_decide(
-                actor=OperatorFactory.create(), verification_id=999999, approve=True
+                actor=OperatorFactory.create(),
+                verification_id=999999,
+                approve=True,
+                **IDENTITY_READING,
             )
 
         assert refused.value.status == 404
 
 
+def decide_url(request: IdentityVerification) -> str:
+    return reverse("admin:accounts_identityverification_decide", args=[request.pk])
+
+
+def document_url(request: IdentityVerification) -> str:
+    return reverse("admin:accounts_identityverification_document", args=[request.pk])
+
+
 class TestAdmin:
-    def test_operator_approves_through_the_admin_action(
+    def test_operator_approves_on_the_decide_page_with_what_they_read(
         self,
         client: Client,
         django_capture_on_commit_callbacks: Any,
         mailoutbox: list[EmailMessage],
     ) -> None:
-        """A4: the changelist action decides every selected pending request."""
+        """A4, A6: the page shows the image; the number and birth date the operator reads
+        give the user's digest, so the request is approved and its image deleted."""
         operator = OperatorFactory.create()
-        first, second = IdentityVerificationFactory.create(), IdentityVerificationFactory.create()
+        request = IdentityVerificationFactory.create()
+        stored = request.document.name
         client.force_login(operator)
 
+        page = client.get(decide_url(request))
+        assert page.status_code == 200
+        assert f'src="{document_url(request)}"' in page.content.decode()
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(
-                ADMIN_LIST_URL,
-                {"action": "approve", "_selected_action": [first.pk, second.pk]},
+                decide_url(request),
+                {
+                    "document_number": "ab-1234567",  # normalised like the user's entry
+                    "birth_date": "1990-04-01",
+                    "approve": "1",
+                },
             )
 
         assert response.status_code == 302
-        for request in (first, second):
-            status, decided_by, verified_at = state(request)
-            assert (status, decided_by) == (VerificationStatus.APPROVED, operator.pk)
-            assert verified_at is not None
-        assert sorted(m.to[0] for m in mailoutbox) == sorted([first.user.email, second.user.email])
+        status, decided_by, verified_at = state(request)
+        assert (status, decided_by) == (VerificationStatus.APPROVED, operator.pk)
+        assert verified_at is not None
+        assert [m.to for m in mailoutbox] == [[request.user.email]]
+        assert request.document.name == ""
+        assert not default_storage.exists(stored)
+
+    @pytest.mark.parametrize(
+        ("number", "birth"), [("AB7654321", "1990-04-01"), ("AB1234567", "1990-04-02")]
+    )
+    def test_a_reading_that_does_not_match_is_refused_and_changes_nothing(
+        self, client: Client, number: str, birth: str
+    ) -> None:
+        """A6: the digest that carries ratings is one an operator checked."""
+        request = IdentityVerificationFactory.create()
+        client.force_login(OperatorFactory.create())
+
+        response = client.post(
+            decide_url(request), {"document_number": number, "birth_date": birth, "approve": "1"}
+        )
+
+        assert 400 <= response.status_code < 500
+        assert "do not match" in response.content.decode() or response.context["form"].errors
+        assert state(request) == (VerificationStatus.PENDING, None, None)
+        assert default_storage.exists(request.document.name)
+
+    def test_approving_needs_the_reading(self, client: Client) -> None:
+        request = IdentityVerificationFactory.create()
+        client.force_login(OperatorFactory.create())
+
+        response = client.post(decide_url(request), {"approve": "1"})
+
+        assert response.status_code == 400
+        assert set(response.context["form"].errors) == {"document_number", "birth_date"}
+        assert state(request) == (VerificationStatus.PENDING, None, None)
+
+    def test_an_identity_verified_on_another_live_account_is_refused(self) -> None:
+        """One person, one account; a withdrawn holder is A6's case and is allowed."""
+        operator = OperatorFactory.create()
+        first, second = IdentityVerificationFactory.create(), IdentityVerificationFactory.create()
+        services.identity_verification_decide(
+            actor=operator, verification_id=first.pk, approve=True, **IDENTITY_READING
+        )
+
+        with pytest.raises(ApplicationError) as refused:
+            services.identity_verification_decide(
+                actor=operator, verification_id=second.pk, approve=True, **IDENTITY_READING
+            )
+
+        assert refused.value.code == "identity_in_use"
+        assert state(second) == (VerificationStatus.PENDING, None, None)
+        User.objects.filter(pk=first.user_id).update(
+            status=AccountStatus.WITHDRAWN, is_active=False
+        )
+        services.identity_verification_decide(
+            actor=operator, verification_id=second.pk, approve=True, **IDENTITY_READING
+        )
+        assert state(second)[0] == VerificationStatus.APPROVED
+
+    def test_the_document_image_is_shown_to_operators_only(self, client: Client) -> None:
+        """Issue 9 (uploads), A4: anonymous and non-staff users go to the admin sign-in;
+        an operator sees the image inline; once decided it is gone (404)."""
+        request = IdentityVerificationFactory.create()
+
+        assert client.get(document_url(request))["Location"].startswith("/admin/login/")
+        client.force_login(request.user)  # its own uploader is not an operator either
+        assert client.get(document_url(request))["Location"].startswith("/admin/login/")
+        client.force_login(OperatorFactory.create())
+        shown = client.get(document_url(request))
+        assert shown.status_code == 200
+        assert shown["Content-Type"] == "image/png"
+        assert shown["Cache-Control"].startswith("private")
+        client.post(decide_url(request), {"reason": "読めません", "reject": "1"})
+        assert client.get(document_url(request)).status_code == 404
 
     def test_admin_reject_action_rejects_with_a_reason(self, client: Client) -> None:
         request = IdentityVerificationFactory.create()
@@ -232,14 +336,15 @@ class TestAdmin:
         status, _, verified_at = state(request)
         assert (status, verified_at) == (VerificationStatus.REJECTED, None)
         assert request.rejection_reason
+        assert request.document.name == ""
 
     def test_admin_action_skips_requests_already_decided(self, client: Client) -> None:
-        decided = IdentityVerificationFactory.create(status=VerificationStatus.REJECTED)
+        decided = IdentityVerificationFactory.create(status=VerificationStatus.APPROVED)
         client.force_login(OperatorFactory.create())
 
-        client.post(ADMIN_LIST_URL, {"action": "approve", "_selected_action": [decided.pk]})
+        client.post(ADMIN_LIST_URL, {"action": "reject", "_selected_action": [decided.pk]})
 
-        assert state(decided) == (VerificationStatus.REJECTED, None, None)
+        assert state(decided)[0] == VerificationStatus.APPROVED
 
     def test_non_staff_cannot_use_the_admin_action(self, client: Client) -> None:
         """A4."""
@@ -247,12 +352,52 @@ class TestAdmin:
         client.force_login(UserFactory.create())
 
         response = client.post(
-            ADMIN_LIST_URL, {"action": "approve", "_selected_action": [request.pk]}
+            ADMIN_LIST_URL, {"action": "reject", "_selected_action": [request.pk]}
         )
 
         assert response.status_code == 302
         assert response["Location"].startswith("/admin/login/")
         assert state(request) == (VerificationStatus.PENDING, None, None)
+
+
+class TestDocument:
+    def test_a_request_without_an_image_is_refused(self, client: Client) -> None:
+        user = UserFactory.create()
+        client.force_login(user)
+
+        response = client.post(VERIFICATION_URL, {**PASSPORT, "birth_date": "1990-04-01"})
+
+        assert response.status_code == 400
+        assert "document" in response.context["form"].errors
+        assert not IdentityVerification.objects.exists()
+
+    def test_a_file_that_is_not_an_image_or_pdf_is_refused(self) -> None:
+        """Issue 9: the type is checked on the content, not the name."""
+        user = UserFactory.create()
+
+        with pytest.raises(ApplicationError) as refused:
+            services.identity_verification_request(
+                actor=user, **{**PASSPORT, "document": identity_document("id.png", b"<html>")}
+            )
+
+        assert "document" in refused.value.fields
+        assert not IdentityVerification.objects.exists()
+
+    def test_an_image_over_10_mb_is_refused(self) -> None:
+        user = UserFactory.create()
+        big = identity_document("id.png", PNG_BYTES + bytes(10 * 1024 * 1024))
+
+        with pytest.raises(ApplicationError):
+            services.identity_verification_request(actor=user, **{**PASSPORT, "document": big})
+
+        assert not IdentityVerification.objects.exists()
+
+    def test_the_image_is_stored_outside_the_web_root_under_a_random_name(self) -> None:
+        request = services.identity_verification_request(actor=UserFactory.create(), **passport())
+
+        assert request.document.name.startswith("identity/")
+        assert "passport" not in request.document.name
+        assert default_storage.exists(request.document.name)
 
 
 class TestBadge:
@@ -266,7 +411,10 @@ class TestBadge:
         assert self.badge(client, request.user) == "none"
 
         services.identity_verification_decide(
-            actor=OperatorFactory.create(), verification_id=request.pk, approve=True
+            actor=OperatorFactory.create(),
+            verification_id=request.pk,
+            approve=True,
+            **IDENTITY_READING,
         )
 
         assert self.badge(client, request.user) == "verified"

@@ -2,6 +2,7 @@
 layout, as a signed-in user sees them. Screenshots of every step go to tests/e2e/screens/."""
 
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 from django.core.mail import EmailMessage
@@ -10,7 +11,7 @@ from django.urls import reverse
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.e2e.conftest import shot, sign_in, submit, tr
-from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.factories import DEFAULT_PASSWORD, PNG_BYTES, UserFactory
 from ukeoi.accounts import services
 from ukeoi.accounts.enums import VerificationStatus
 from ukeoi.accounts.models import User
@@ -135,6 +136,9 @@ def test_identity_verification_request_then_badge_once_approved(
     form.locator("select[name=document_type]").select_option("my_number_card")
     form.locator("input[name=document_number]").fill("1234 5678 9012")
     form.locator("input[name=birth_date]").fill("1990-04-01")
+    form.locator("input[name=document]").set_input_files(
+        {"name": "card.png", "mimeType": "image/png", "buffer": PNG_BYTES}
+    )
     submit(form)
 
     expect(page.locator("main .notice")).to_be_visible()
@@ -144,7 +148,13 @@ def test_identity_verification_request_then_badge_once_approved(
     assert request.status == VerificationStatus.PENDING
 
     operator = UserFactory.create(is_staff=True)
-    services.identity_verification_decide(actor=operator, verification_id=request.pk, approve=True)
+    services.identity_verification_decide(
+        actor=operator,
+        verification_id=request.pk,
+        approve=True,
+        document_number="1234 5678 9012",
+        birth_date=date(1990, 4, 1),
+    )
 
     visitor = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
     try:

@@ -7,10 +7,16 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import InquiryFactory, OperatorFactory, UserFactory
+from tests.factories import (
+    IdentityVerificationFactory,
+    InquiryFactory,
+    OperatorFactory,
+    UserFactory,
+)
 from tests.privacy.support import dumpdata_text, found, rich_user, sql_text, withdraw
 from ukeoi.accounts import services as accounts
 from ukeoi.accounts.models import IdentityVerification, User
@@ -24,7 +30,7 @@ from ukeoi.jobs.models import Job, Proposal
 from ukeoi.ledger.selectors import ledger_check_get
 from ukeoi.privacy import links, services
 from ukeoi.privacy.enums import ErasureSource, ErasureStatus
-from ukeoi.privacy.erasure import ERASED_DISPLAY_NAME, PLACEHOLDER
+from ukeoi.privacy.erasure import ERASED_DISPLAY_NAME, PLACEHOLDER, erase_personal_data
 from ukeoi.privacy.models import ErasureRequest
 
 pytestmark = pytest.mark.django_db
@@ -420,3 +426,16 @@ class TestAfterErasure:
         delivery.refresh_from_db()
         assert delivery.file.name == ""
         assert not delivery.file.storage.exists(stored)
+
+
+def test_erasure_deletes_an_undecided_identity_document() -> None:
+    """P2, A4: the image of a request nobody decided yet goes with the rest."""
+    request = IdentityVerificationFactory.create()
+    stored = request.document.name
+    assert default_storage.exists(stored)
+
+    erase_personal_data(user=request.user)
+
+    request.refresh_from_db()
+    assert request.document.name == ""
+    assert not default_storage.exists(stored)

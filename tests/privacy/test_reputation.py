@@ -7,14 +7,14 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from tests.factories import OperatorFactory, ProposalFactory, UserFactory
+from tests.factories import OperatorFactory, ProposalFactory, UserFactory, identity_document
 from ukeoi.accounts import selectors, services
 from ukeoi.accounts.enums import AccountStatus, DocumentType
 from ukeoi.accounts.identity import identity_digest, normalize_document_number
 from ukeoi.accounts.models import IdentityVerification, User
 from ukeoi.contracts.models import Contract, Rating
 from ukeoi.core import clock
-from ukeoi.core.errors import InvalidInput
+from ukeoi.core.errors import ApplicationError, InvalidInput
 
 pytestmark = pytest.mark.django_db
 
@@ -28,9 +28,15 @@ def verify(user: User, *, number: str = NUMBER, birth: date = BIRTH) -> Identity
         document_type=DocumentType.DRIVERS_LICENSE,
         document_number=number,
         birth_date=birth,
+        document=identity_document(),
     )
+    # The operator reads the same number and birth date on the document (A6).
     return services.identity_verification_decide(
-        actor=OperatorFactory.create(), verification_id=request.pk, approve=True
+        actor=OperatorFactory.create(),
+        verification_id=request.pk,
+        approve=True,
+        document_number=number,
+        birth_date=birth,
     )
 
 
@@ -55,6 +61,7 @@ def test_request_stores_only_the_digest_never_the_number() -> None:
         document_type=DocumentType.PASSPORT,
         document_number="TZ9876543",
         birth_date=BIRTH,
+        document=identity_document(),
     )
 
     assert len(request.identity_digest) == 64
@@ -81,6 +88,7 @@ def test_request_without_a_valid_number_or_birth_date_is_refused(
             document_type=DocumentType.PASSPORT,
             document_number=number,
             birth_date=birth,
+            document=identity_document(),
         )
 
     assert field in refused.value.fields
@@ -106,13 +114,16 @@ def test_new_account_verified_as_a_withdrawn_one_carries_its_reputation() -> Non
 
 
 def test_active_account_with_the_same_identity_is_not_carried() -> None:
-    """A6 carries only withdrawn predecessors, never another live account."""
+    """A6 carries only withdrawn predecessors, never another live account: a second live
+    account of the same person is not verified at all (one person, one account)."""
     other = UserFactory.create()
     verify(other)
     user = UserFactory.create()
 
-    verify(user)
+    with pytest.raises(ApplicationError) as refused:
+        verify(user)
 
+    assert refused.value.code == "identity_in_use"
     assert selectors.reputation_account_ids(user_id=user.pk) == [user.pk]
 
 
@@ -128,6 +139,7 @@ def test_different_identity_or_pending_request_carries_nothing() -> None:
         document_type=DocumentType.DRIVERS_LICENSE,
         document_number=NUMBER,
         birth_date=BIRTH,
+        document=identity_document(),
     )
 
     assert selectors.reputation_account_ids(user_id=different.pk) == [different.pk]

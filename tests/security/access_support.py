@@ -422,6 +422,9 @@ def send(row: Row, actor: Actor, world: World, call: Call) -> Outcome:
             call.path, data=call.data, content_type="application/json", headers=headers
         )
     else:
+        for value in call.data.values():
+            if hasattr(value, "seek"):
+                value.seek(0)  # an upload read by the previous actor's request
         response = getattr(client, method)(call.path, data=call.data, headers=headers)
     error = getattr(response, "exc_info", None)
     return Outcome(

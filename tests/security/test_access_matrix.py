@@ -31,7 +31,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from pytest_django.fixtures import Settings as SettingsWrapper
 
-from tests.factories import DEFAULT_PASSWORD, ApiTokenFactory, UserFactory
+from tests.factories import DEFAULT_PASSWORD, ApiTokenFactory, UserFactory, identity_document
 from tests.payouts.batch_support import OTHER_BANK, bank_master, payee
 from tests.security.access_support import (
     ACCEPTED,
@@ -322,6 +322,7 @@ WEB: list[Row] = [
                 "document_type": "drivers_license",
                 "document_number": "123456789012",
                 "birth_date": "1990-01-01",
+                "document": identity_document(),
             },
         ),
         mine(done("/accounts/verification/")),

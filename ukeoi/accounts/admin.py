@@ -4,7 +4,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -24,6 +28,8 @@ from ukeoi.accounts.models import (
     User,
 )
 from ukeoi.core.errors import ApplicationError
+from ukeoi.core.files import protected_file_response
+from ukeoi.core.forms import apply_error
 
 
 class OperatorUserCreationForm(forms.ModelForm):
@@ -125,9 +131,44 @@ class UserAdmin(DjangoUserAdmin):
         return self.inlines if obj else []
 
 
+class IdentityDecisionForm(forms.Form):
+    """A4, A6: what the operator reads on the document image, to approve; or a reason, to
+    reject."""
+
+    document_number = forms.CharField(
+        label=_("Document number, as printed on the document"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    birth_date = forms.DateField(
+        label=_("Date of birth, as printed on the document"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    reason = forms.CharField(
+        label=_("Reason for rejection (shown to the user)"),
+        max_length=200,
+        required=False,
+        initial=_("The document could not be confirmed."),
+    )
+
+
 @admin.register(IdentityVerification)
 class IdentityVerificationAdmin(admin.ModelAdmin):
-    list_display = ("user", "document_type", "status", "submitted_at", "decided_at", "decided_by")
+    """A4: operators look at the document image and decide each request on its own page
+    (to approve they type the number and birth date they read, A6); rejecting several at
+    once stays a list action. The image is served by `document_view`, to operators only."""
+
+    list_display = (
+        "user",
+        "document_type",
+        "status",
+        "submitted_at",
+        "decided_at",
+        "decided_by",
+        "decide_link",
+    )
     list_filter = ("status", "document_type")
     search_fields = ("user__email", "user__display_name")
     list_select_related = ("user", "decided_by")
@@ -138,21 +179,104 @@ class IdentityVerificationAdmin(admin.ModelAdmin):
         "submitted_at",
         "decided_at",
         "decided_by",
+        "rejection_reason",
     )
-    actions = ["approve", "reject"]
+    exclude = ("document",)
+    actions = ["reject"]
 
     def has_add_permission(self, request, obj=None):
         return False
 
-    def _decide(self, request: HttpRequest, queryset: QuerySet, approve: bool) -> None:
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<int:pk>/decide/",
+                view(self.decide_view),
+                name="accounts_identityverification_decide",
+            ),
+            path(
+                "<int:pk>/document/",
+                view(self.document_view),
+                name="accounts_identityverification_document",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("Decision"))
+    def decide_link(self, obj: IdentityVerification) -> str:
+        if obj.status != VerificationStatus.PENDING:
+            return "—"
+        url = reverse("admin:accounts_identityverification_decide", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Check and decide"))
+
+    def document_view(self, request: HttpRequest, pk: int) -> HttpResponseBase:
+        """The document image, shown in the browser to operators who may view requests."""
+        verification = IdentityVerification.objects.filter(pk=pk).first()
+        return protected_file_response(
+            request,
+            verification.document if verification is not None else None,
+            allowed=self.has_view_permission(request, verification),
+            inline=True,
+        )
+
+    def decide_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        verification = (
+            IdentityVerification.objects.select_related("user", "user__profile")
+            .filter(pk=pk)
+            .first()
+        )
+        if verification is None or not self.has_change_permission(request, verification):
+            raise Http404(_("That verification request does not exist."))
+        form = IdentityDecisionForm(request.POST or None)
+        status = 200
+        if request.method == "POST" and form.is_valid():
+            approve = "approve" in request.POST
+            try:
+                services.identity_verification_decide(
+                    actor=request.user,  # type: ignore[arg-type]
+                    verification_id=pk,
+                    approve=approve,
+                    reason=form.cleaned_data["reason"],
+                    document_number=form.cleaned_data["document_number"],
+                    birth_date=form.cleaned_data["birth_date"],
+                )
+            except ApplicationError as error:
+                apply_error(form, error)
+                status = error.status
+            else:
+                self.message_user(
+                    request,
+                    _("The request is approved.") if approve else _("The request is rejected."),
+                )
+                return redirect("admin:accounts_identityverification_changelist")
+        elif request.method == "POST":
+            status = 400
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Check an identity document"),
+            "verification": verification,
+            "form": form,
+            "is_pdf": verification.document.name.lower().endswith(".pdf"),
+            "document_url": reverse(
+                "admin:accounts_identityverification_document", args=[verification.pk]
+            ),
+        }
+        return TemplateResponse(
+            request, "admin/accounts/identityverification/decide.html", context, status=status
+        )
+
+    @admin.action(description=_("Reject the selected requests"))
+    def reject(self, request: HttpRequest, queryset: QuerySet) -> None:
         done = 0
         for verification in queryset.filter(status=VerificationStatus.PENDING):
             try:
                 services.identity_verification_decide(
                     actor=request.user,  # type: ignore[arg-type]
                     verification_id=verification.pk,
-                    approve=approve,
-                    reason="" if approve else str(_("The document could not be confirmed.")),
+                    approve=False,
+                    reason=str(_("The document could not be confirmed.")),
                 )
                 done += 1
             except ApplicationError as error:
@@ -161,14 +285,6 @@ class IdentityVerificationAdmin(admin.ModelAdmin):
             request,
             ngettext("%(n)d request decided.", "%(n)d requests decided.", done) % {"n": done},
         )
-
-    @admin.action(description=_("Approve the selected requests"))
-    def approve(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._decide(request, queryset, True)
-
-    @admin.action(description=_("Reject the selected requests"))
-    def reject(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._decide(request, queryset, False)
 
 
 @admin.register(RetiredIdentifier)

@@ -144,6 +144,15 @@ class VerificationForm(forms.Form):
     birth_date = forms.DateField(
         label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"})
     )
+    # Checked (size, type by content) by the service, which owns the rule.
+    document = forms.FileField(
+        label=_("Photo or scan of the document"),
+        help_text=_(
+            "A clear photo (JPEG, PNG) or a PDF scan, up to 10 MB, with the number and date "
+            "of birth readable. Only the operators see it, and it is deleted once they decide."
+        ),
+        widget=forms.FileInput(attrs={"accept": ".jpg,.jpeg,.png,.gif,.pdf"}),
+    )
 
 
 def user_initial(user: User) -> dict[str, Any]:

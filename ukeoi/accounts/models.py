@@ -16,6 +16,7 @@ from ukeoi.accounts.enums import (
     VerificationStatus,
 )
 from ukeoi.accounts.validators import username_validator
+from ukeoi.core.validators import DOCUMENT_TYPES, MB, private_upload_to, upload_validators
 
 
 class UserManager(BaseUserManager["User"]):
@@ -164,6 +165,10 @@ class PortfolioItem(models.Model):
         return self.title
 
 
+# A4: an identity document: a photo (PNG, JPEG, GIF) or a PDF scan of at most 10 MB.
+IDENTITY_DOCUMENT_VALIDATORS = upload_validators(max_bytes=10 * MB, kinds=DOCUMENT_TYPES)
+
+
 class IdentityVerification(models.Model):
     """A4: a request to verify identity, decided by an operator."""
 
@@ -187,6 +192,14 @@ class IdentityVerification(models.Model):
         verbose_name=_("decided by"),
     )
     rejection_reason = models.CharField(_("reason for rejection"), max_length=200, blank=True)
+    # A4: the photo or scan the operator checks; outside the web root, shown to operators
+    # only (admin), deleted once the request is decided (and at erasure).
+    document = models.FileField(
+        _("document image"),
+        upload_to=private_upload_to("identity"),
+        blank=True,
+        validators=IDENTITY_DOCUMENT_VALIDATORS,
+    )
     # A6: HMAC of the document type, normalised number and birth date (accounts.identity);
     # the number itself is never stored. Empty only for requests made before A6.
     identity_digest = models.CharField(

@@ -253,7 +253,9 @@ def identity_verification(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     birth_date = Profile.objects.filter(user=user).values_list("birth_date", flat=True).first()
-    form = VerificationForm(request.POST or None, initial={"birth_date": birth_date})
+    form = VerificationForm(
+        request.POST or None, request.FILES or None, initial={"birth_date": birth_date}
+    )
     invalid = False
     if request.method == "POST":
         if form.is_valid():
@@ -263,6 +265,7 @@ def identity_verification(request: HttpRequest) -> HttpResponse:
                     document_type=form.cleaned_data["document_type"],
                     document_number=form.cleaned_data["document_number"],
                     birth_date=form.cleaned_data["birth_date"],
+                    document=form.cleaned_data["document"],
                 )
             except ApplicationError as error:
                 apply_error(form, error)

@@ -78,7 +78,10 @@ def _files(user: User) -> Iterable[tuple[str, Any]]:
             "portfolio": _rows(PortfolioItem.objects.filter(user=user)),
             "bank_account": _rows(BankAccount.objects.filter(user=user)),
             "identity_verifications": _rows(
-                IdentityVerification.objects.filter(user=user), "identity_digest", "decided_by"
+                IdentityVerification.objects.filter(user=user),
+                "identity_digest",
+                "decided_by",
+                "document",
             ),
             "api_tokens": _rows(ApiToken.objects.filter(user=user), "digest"),
             "payout_settings": _rows(PayoutSettings.objects.filter(user=user)),

@@ -145,6 +145,7 @@ ERASED_TEXT_FIELDS = frozenset(
         "accounts.ApiToken.prefix",
         "accounts.ApiToken.digest",
         "accounts.IdentityVerification.rejection_reason",
+        "accounts.IdentityVerification.document",
         "contracts.Delivery.file",
         "core.AuditEvent.before",
         "core.AuditEvent.after",
@@ -424,9 +425,11 @@ def erase_personal_data(*, user: User) -> dict[str, int]:
     tally.add("portfolio", PortfolioItem.objects.filter(user=user).delete()[0])
     tally.add("bank_account", BankAccount.objects.filter(user=user).delete()[0])
     tally.add("api_tokens", ApiToken.objects.filter(user=user).delete()[0])
+    for verification in IdentityVerification.objects.filter(user=user).exclude(document=""):
+        verification.document.delete(save=False)  # an undecided request's image
     tally.add(
         "identity_documents",
-        IdentityVerification.objects.filter(user=user).update(rejection_reason=""),
+        IdentityVerification.objects.filter(user=user).update(rejection_reason="", document=""),
     )
     for export in user.data_exports.all():
         if export.file:
