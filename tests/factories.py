@@ -46,8 +46,13 @@ IDENTITY_READING: dict[str, Any] = {"document_number": "AB1234567", "birth_date"
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
-def identity_document(name: str = "license.png", content: bytes = PNG_BYTES) -> SimpleUploadedFile:
+def png_upload(name: str = "image.png", content: bytes = PNG_BYTES) -> SimpleUploadedFile:
+    """An uploaded file as a form or service receives it (a PNG unless `content` says not)."""
     return SimpleUploadedFile(name, content, content_type="image/png")
+
+
+def identity_document(name: str = "license.png", content: bytes = PNG_BYTES) -> SimpleUploadedFile:
+    return png_upload(name, content)
 
 
 class IdentityVerificationFactory(factory.django.DjangoModelFactory[IdentityVerification]):

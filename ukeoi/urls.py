@@ -19,6 +19,11 @@ urlpatterns = [
     path("withdrawal/", include("ukeoi.withdrawal.urls")),
     path("privacy/", include("ukeoi.privacy.urls")),
     path("users/<int:user_id>/", account_views.public_profile, name="public_profile"),
+    path(
+        "users/<int:user_id>/portfolio/<int:item_id>/image/",
+        account_views.portfolio_image,
+        name="portfolio_image",
+    ),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

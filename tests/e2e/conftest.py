@@ -17,6 +17,8 @@ Screenshots of every step go to ``tests/e2e/screens/<name>.png`` (ignored by git
 import importlib
 import os
 import re
+import struct
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -144,3 +146,23 @@ def sign_in(page: Page, url: Callable[..., str], *, email: str, password: str) -
     form.locator("input[name=username]").fill(email)
     form.locator("input[name=password]").fill(password)
     return submit(form)
+
+
+def card_png(width: int = 480, height: int = 300) -> bytes:
+    """A small real PNG (a pale card with a darker band), so the admin shows an image."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(
+        b"\x00" + (b"\x2a\x4d\x7a" if 40 <= y < 90 else b"\xe8\xee\xf4") * width
+        for y in range(height)
+    )
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )

@@ -3,8 +3,6 @@ the document with its number and birth date; an operator opens it in the admin, 
 wrong number (refused, nothing changes), then what the document says (approved); the
 image is gone afterwards and the badge shows. Screenshots: tests/e2e/screens/identity_*.png."""
 
-import struct
-import zlib
 from collections.abc import Callable
 from typing import Any
 
@@ -12,7 +10,7 @@ import pytest
 from django.core.files.storage import default_storage
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import shot, sign_in, submit, tr
+from tests.e2e.conftest import card_png, shot, sign_in, submit, tr
 from tests.factories import DEFAULT_PASSWORD, OperatorFactory, UserFactory
 from ukeoi.accounts.enums import VerificationStatus
 from ukeoi.accounts.models import IdentityVerification
@@ -20,26 +18,6 @@ from ukeoi.accounts.models import IdentityVerification
 pytestmark = pytest.mark.django_db(transaction=True)
 
 Url = Callable[..., str]
-
-
-def card_png(width: int = 480, height: int = 300) -> bytes:
-    """A small real PNG (a pale card with a darker band), so the admin shows an image."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    rows = b"".join(
-        b"\x00" + (b"\x2a\x4d\x7a" if 40 <= y < 90 else b"\xe8\xee\xf4") * width
-        for y in range(height)
-    )
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
 
 
 def test_user_uploads_and_operator_checks_the_document(
@@ -107,3 +85,31 @@ def test_user_uploads_and_operator_checks_the_document(
     assert not default_storage.exists(stored)
     page.goto(url("accounts:verification"))
     expect(page.locator("main .badge.verified")).to_be_visible()
+
+
+def test_portfolio_image_shows_on_the_public_profile(
+    page: Page, browser: Browser, browser_context_args: dict[str, Any], url: Url
+) -> None:
+    """Issue 9 (uploads): a portfolio image uploaded on the profile page is shown to a
+    visitor of the public profile (served by the permission-checked view)."""
+    user = UserFactory.create(email="mika@example.jp", display_name="高橋 美香")
+    sign_in(page, url, email="mika@example.jp", password=DEFAULT_PASSWORD)
+    page.goto(url("accounts:profile_edit"))
+    form = page.locator("main form:has(input[value=portfolio])")
+    form.locator("input[name=portfolio-title]").fill("カフェのロゴ")
+    form.locator("input[name=portfolio-image]").set_input_files(
+        {"name": "logo.png", "mimeType": "image/png", "buffer": card_png(320, 200)}
+    )
+    submit(form)
+    expect(page.locator("main .portfolio-image")).to_be_visible()
+
+    context = browser.new_context(**browser_context_args)
+    try:
+        visitor = context.new_page()
+        visitor.goto(url("public_profile", user.pk))
+        image = visitor.locator("main .portfolio-image")
+        expect(image).to_be_visible()
+        assert image.evaluate("img => img.naturalWidth") == 320
+        shot(visitor, "portfolio_01_public_profile")
+    finally:
+        context.close()

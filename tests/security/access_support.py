@@ -37,6 +37,7 @@ from tests.factories import (
     ProposalFactory,
     QuestionFactory,
     UserFactory,
+    png_upload,
 )
 from ukeoi.accounts import services as accounts
 from ukeoi.accounts.enums import AccountStatus
@@ -292,6 +293,13 @@ class World:
     @cached_property
     def portfolio_item(self) -> PortfolioItem:
         return accounts.portfolio_item_add(actor=self.client, title="秘密の作品")
+
+    @cached_property
+    def portfolio_image_item(self) -> PortfolioItem:
+        """A portfolio item with an image, on the client's public profile."""
+        return accounts.portfolio_item_add(
+            actor=self.client, title="ロゴ作品", image=png_upload("logo.png")
+        )
 
     @cached_property
     def export(self) -> DataExport:

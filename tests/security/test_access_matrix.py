@@ -386,6 +386,17 @@ WEB: list[Row] = [
     ),
     Row("accounts:password_reset_complete", get(url("accounts:password_reset_complete")), public()),
     Row("public_profile", get(url("public_profile", lambda w: w.client.pk)), public()),
+    Row(
+        "portfolio_image",
+        get(
+            url(
+                "portfolio_image",
+                lambda w: w.client.pk,
+                lambda w: w.portfolio_image_item.pk,
+            )
+        ),
+        public(),
+    ),
     # jobs (B1, B2, B8)
     Row("jobs:list", get(url("jobs:list")), public()),
     Row("jobs:create", get(url("jobs:create")), mine(), owner=client_of),

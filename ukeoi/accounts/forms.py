@@ -110,6 +110,13 @@ class PortfolioItemForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     url = forms.URLField(label=_("URL"), required=False, assume_scheme="https")
+    # Checked (size, type by content) by the service.
+    image = forms.FileField(
+        label=_("Image"),
+        required=False,
+        help_text=_("A PNG, JPEG or GIF of up to 5 MB, shown on your public profile."),
+        widget=forms.FileInput(attrs={"accept": ".png,.jpg,.jpeg,.gif"}),
+    )
 
 
 class EmailChangeForm(forms.Form):

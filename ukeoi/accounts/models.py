@@ -16,7 +16,13 @@ from ukeoi.accounts.enums import (
     VerificationStatus,
 )
 from ukeoi.accounts.validators import username_validator
-from ukeoi.core.validators import DOCUMENT_TYPES, MB, private_upload_to, upload_validators
+from ukeoi.core.validators import (
+    DOCUMENT_TYPES,
+    IMAGE_TYPES,
+    MB,
+    private_upload_to,
+    upload_validators,
+)
 
 
 class UserManager(BaseUserManager["User"]):
@@ -149,11 +155,23 @@ class Profile(models.Model):
         )
 
 
+# A portfolio image: PNG, JPEG or GIF of at most 5 MB.
+PORTFOLIO_IMAGE_VALIDATORS = upload_validators(max_bytes=5 * MB, kinds=IMAGE_TYPES)
+
+
 class PortfolioItem(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="portfolio_items")
     title = models.CharField(_("title"), max_length=100)
     description = models.TextField(_("description"), max_length=2000, blank=True)
     url = models.URLField(_("URL"), blank=True)
+    # Outside the web root; served by accounts:portfolio_image to whoever may see the
+    # profile (everyone, unless its owner withdrew and hid it, W8).
+    image = models.FileField(
+        _("image"),
+        upload_to=private_upload_to("portfolio"),
+        blank=True,
+        validators=PORTFOLIO_IMAGE_VALIDATORS,
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -29,6 +29,7 @@ from ukeoi.accounts.enums import (
 from ukeoi.accounts.identity import identity_digest, normalize_document_number
 from ukeoi.accounts.models import (
     IDENTITY_DOCUMENT_VALIDATORS,
+    PORTFOLIO_IMAGE_VALIDATORS,
     ApiToken,
     Bank,
     BankAccount,
@@ -313,7 +314,7 @@ def account_language_set(*, actor: User, language: str) -> User:
 
 
 def portfolio_item_add(
-    *, actor: User, title: str, description: str = "", url: str = ""
+    *, actor: User, title: str, description: str = "", url: str = "", image: File | None = None
 ) -> PortfolioItem:
     errors: dict[str, list[Any]] = {}
     title, description, url = title.strip(), description.strip(), url.strip()
@@ -328,12 +329,15 @@ def portfolio_item_add(
             URLValidator(schemes=["http", "https"])(url)
         except ValidationError:
             errors["url"] = [_("Enter a web address starting with http:// or https://.")]
+    if image is not None and (problems := _upload_problems(image, PORTFOLIO_IMAGE_VALIDATORS)):
+        errors["image"] = problems
     if errors:
         raise InvalidInput.of(errors)
     with transaction.atomic():
-        item = PortfolioItem.objects.create(
-            user=actor, title=title, description=description, url=url
-        )
+        item = PortfolioItem(user=actor, title=title, description=description, url=url)
+        if image is not None:
+            item.image.save(PurePath(image.name or "image").name, image, save=False)
+        item.save()
         audit(actor=actor, subject=item, action="portfolio.added", after={"title": title})
     return item
 
@@ -344,7 +348,25 @@ def portfolio_item_delete(*, actor: User, item_id: int) -> None:
         if item is None:
             raise NotFound(_("That portfolio item does not exist."))
         audit(actor=actor, subject=item, action="portfolio.deleted", before={"title": item.title})
+        _delete_file_after_commit(item.image)
         item.delete()
+
+
+def _upload_problems(file: File, validators: list[Any]) -> list[Any]:
+    problems: list[Any] = []
+    for validate in validators:
+        try:
+            validate(file)
+        except ValidationError as error:
+            problems.extend(error.messages)
+    return problems
+
+
+def _delete_file_after_commit(field: Any) -> None:
+    """Delete the stored file once the row's change commits (a rollback keeps both)."""
+    name, storage = field.name, field.storage
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 DOCUMENT_NUMBER_PATTERN = re.compile(r"^[A-Z0-9]{4,20}$")
@@ -353,13 +375,7 @@ DOCUMENT_NUMBER_PATTERN = re.compile(r"^[A-Z0-9]{4,20}$")
 def _document_problems(document: File | None) -> list[Any]:
     if document is None:
         return [_("Attach a photo or scan of the document.")]
-    problems: list[Any] = []
-    for validate in IDENTITY_DOCUMENT_VALIDATORS:
-        try:
-            validate(document)
-        except ValidationError as error:
-            problems.extend(error.messages)
-    return problems
+    return _upload_problems(document, IDENTITY_DOCUMENT_VALIDATORS)
 
 
 def identity_verification_request(
@@ -419,9 +435,7 @@ def identity_verification_request(
 
 
 def _delete_document_after_commit(request: IdentityVerification) -> None:
-    name, storage = request.document.name, request.document.storage
-    if name:
-        transaction.on_commit(lambda: storage.delete(name))
+    _delete_file_after_commit(request.document)
     request.document = ""
 
 

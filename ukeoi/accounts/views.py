@@ -28,6 +28,7 @@ from ukeoi.accounts.forms import (
 )
 from ukeoi.accounts.models import BankAccount, PortfolioItem, Profile, User
 from ukeoi.core.errors import ApplicationError
+from ukeoi.core.files import protected_file_response
 from ukeoi.core.forms import InvalidIs400, apply_error
 
 
@@ -140,7 +141,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
                     messages.success(request, _("Your profile has been saved."))
                     return redirect("accounts:profile_edit")
             elif action == "portfolio":
-                portfolio_form = PortfolioItemForm(request.POST, prefix="portfolio")
+                portfolio_form = PortfolioItemForm(request.POST, request.FILES, prefix="portfolio")
                 if portfolio_form.is_valid():
                     services.portfolio_item_add(actor=user, **portfolio_form.cleaned_data)
                     messages.success(request, _("The portfolio item has been added."))
@@ -295,6 +296,31 @@ def public_profile(request: HttpRequest, user_id: int) -> HttpResponse:
         pk=user_id,
     )
     return render(request, "accounts/public_profile.html", {"subject": subject})
+
+
+def _profile_is_public(subject: User) -> bool:
+    """W8: a profile is public unless its owner withdrew and chose to hide it (the record
+    the withdrawal app keeps, read as an attribute: this app imports no higher app)."""
+    if not subject.is_withdrawn:
+        return True
+    record = getattr(subject, "withdrawal", None)
+    return bool(record is not None and record.keep_profile)
+
+
+def portfolio_image(request: HttpRequest, user_id: int, item_id: int) -> HttpResponseBase:
+    """A portfolio image, to whoever may see the profile it is on; anything else is 404."""
+    item = (
+        PortfolioItem.objects.select_related("user")
+        .filter(pk=item_id, user_id=user_id)
+        .exclude(image="")
+        .first()
+    )
+    return protected_file_response(
+        request,
+        item.image if item is not None else None,
+        allowed=item is not None and _profile_is_public(item.user),
+        inline=True,
+    )
 
 
 @login_required

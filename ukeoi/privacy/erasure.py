@@ -139,6 +139,7 @@ ERASED_TEXT_FIELDS = frozenset(
         "accounts.PortfolioItem.title",
         "accounts.PortfolioItem.description",
         "accounts.PortfolioItem.url",
+        "accounts.PortfolioItem.image",
         "accounts.BankAccount.number",
         "accounts.BankAccount.holder_kana",
         "accounts.ApiToken.name",
@@ -422,6 +423,8 @@ def erase_personal_data(*, user: User) -> dict[str, int]:
             building="",
             self_introduction="",
         )
+    for item in PortfolioItem.objects.filter(user=user).exclude(image=""):
+        item.image.delete(save=False)
     tally.add("portfolio", PortfolioItem.objects.filter(user=user).delete()[0])
     tally.add("bank_account", BankAccount.objects.filter(user=user).delete()[0])
     tally.add("api_tokens", ApiToken.objects.filter(user=user).delete()[0])
