@@ -21,7 +21,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PG_PORT = int(os.environ.get("FAULTS_PG_PORT", "55432"))
+# Below the kernel's ephemeral range (32768-60999 here): a port in it can be held at any
+# moment as the local end of some outgoing connection, and the cluster then fails to bind.
+PG_PORT = int(os.environ.get("FAULTS_PG_PORT", "25432"))
 
 
 def free_port() -> int:
