@@ -19,7 +19,7 @@ from tests.contracts.support import assert_ledger_clean, snapshot
 from tests.factories import UserFactory
 from ukeoi.accounts.enums import AccountStatus
 from ukeoi.accounts.models import User
-from ukeoi.contracts import selectors
+from ukeoi.contracts import selectors, services
 from ukeoi.contracts.enums import CancellationStep, ContractStatus, MilestoneStatus
 from ukeoi.contracts.models import Cancellation, Contract, Delivery, Milestone, Rating
 from ukeoi.core.errors import NotFound
@@ -103,6 +103,31 @@ class TestMyContracts:
 
         assert "Your turn: agree to the milestones" in listed
         assert 'class="next-action mine"' in listed
+
+    def test_an_ended_contract_asks_each_side_to_rate_until_they_have(self, en: Client) -> None:
+        """B5: the list says whose turn it is to rate; once rated, it no longer asks."""
+        done = builders.contract_completed()
+        prompt = "Your turn: rate the other side"
+        en.force_login(done.client)
+        assert prompt in en.get(url("list")).content.decode()
+
+        services.rating_submit(
+            actor=done.client, contract_id=done.pk, value="satisfied", comment="ありがとう"
+        )
+
+        assert prompt not in en.get(url("list")).content.decode()
+        en.force_login(done.lancer)
+        assert prompt in en.get(url("list")).content.decode()
+
+    def test_a_contract_cancelled_before_work_asks_for_no_rating(self, en: Client) -> None:
+        """B5: cancelled before any escrow: nothing to rate."""
+        contract = builders.contract_agreeing()
+        Contract.objects.filter(pk=contract.pk).update(
+            status=ContractStatus.CANCELLED, cancelled_at=contract.created_at
+        )
+        en.force_login(contract.client)
+
+        assert "Your turn: rate" not in en.get(url("list")).content.decode()
 
     @pytest.mark.parametrize("query", [{"role": "boss"}, {"status": "paused"}])
     def test_unknown_filter_is_400_with_a_message(self, en: Client, query: dict[str, str]) -> None:

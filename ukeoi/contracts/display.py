@@ -24,9 +24,16 @@ class NextStep:
     mine: bool
 
 
-def next_step(contract: Contract, milestones: Sequence[Milestone], viewer_id: int) -> NextStep:
+def next_step(
+    contract: Contract,
+    milestones: Sequence[Milestone],
+    viewer_id: int,
+    *,
+    rated: bool | None = None,
+) -> NextStep:
     """Who must act next, from already loaded rows (no query): the open cancellation's next
-    actor (B4), else the first milestone waiting for someone (B3)."""
+    actor (B4), else the first milestone waiting for someone (B3); on an ended contract the
+    viewer can still rate, when the caller says whether they have (`rated`, B5)."""
     client, lancer = contract.client_id == viewer_id, contract.lancer_id == viewer_id
     cancellation = contract.open_cancellation if contract.open_cancellation_id else None
     if cancellation is not None:
@@ -42,6 +49,9 @@ def next_step(contract: Contract, milestones: Sequence[Milestone], viewer_id: in
             return NextStep(_("Your turn: %(action)s") % {"action": label}, True)
         return NextStep(_("Waiting for the other side to %(action)s") % {"action": label}, False)
     if not contract.is_open:
+        facts = rules.ContractFacts.of(contract) if rated is False else None
+        if facts is not None and rules.can_be_rated(facts):
+            return NextStep(_("Your turn: rate the other side (評価)"), True)
         return NextStep("", False)
     statuses = [m.status for m in milestones]
     if MilestoneStatus.PROPOSED in statuses:

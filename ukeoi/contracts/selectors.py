@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -60,6 +60,12 @@ def contract_list(
     return contracts.select_related(
         "client", "lancer", "job", "open_cancellation", "open_cancellation__next_actor"
     ).order_by("-updated_at", "-id")
+
+
+def rated_by(user_id: int) -> Exists:
+    """B5: for a contract queryset, whether this user has rated the contract (one EXISTS
+    per row of the same query, no query of its own)."""
+    return Exists(Rating.objects.filter(contract_id=OuterRef("pk"), rater_id=user_id))
 
 
 def contracts_in_progress_list(*, user_id: int) -> QuerySet[Contract]:

@@ -110,10 +110,15 @@ def contract_list(request: HttpRequest) -> HttpResponse:
         role, status, code = data.get("role", ""), data.get("status", ""), 200
     contracts = with_milestones(
         selectors.contract_list(user_id=user.pk, role=role or None, status=status or None)
-    )
+    ).annotate(rated_by_viewer=selectors.rated_by(user.pk))
     page = Paginator(contracts, PER_PAGE).get_page(request.GET.get("page") or 1)
     rows = [
-        {"contract": c, "next": next_step(c, c.plan, user.pk), "total": plan_total(c.plan)}
+        {
+            "contract": c,
+            # B5: an ended contract the viewer has not rated yet asks them to.
+            "next": next_step(c, c.plan, user.pk, rated=c.rated_by_viewer),
+            "total": plan_total(c.plan),
+        }
         for c in page.object_list
     ]
     return render(
