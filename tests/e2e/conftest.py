@@ -140,6 +140,16 @@ def submit(form: Locator) -> Response:
     return response
 
 
+def admin_sign_in(page: Page, url: Callable[..., str], *, email: str, password: str) -> None:
+    """Sign an operator in to the admin (its own sign-in form)."""
+    page.goto(url("admin:login"))
+    login = page.locator("#login-form")
+    login.locator("input[name=username]").fill(email)
+    login.locator("input[name=password]").fill(password)
+    with page.expect_navigation():
+        login.locator("input[type=submit]").click()
+
+
 def sign_in(page: Page, url: Callable[..., str], *, email: str, password: str) -> Response:
     page.goto(url("accounts:login"))
     form = page.locator("main form")

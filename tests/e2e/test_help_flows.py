@@ -15,7 +15,7 @@ from django.core.mail import EmailMessage
 from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import shot, sign_in, submit, tr
+from tests.e2e.conftest import admin_sign_in, shot, sign_in, submit, tr
 from tests.factories import DEFAULT_PASSWORD, OperatorFactory, UserFactory
 from ukeoi.accounts.models import User
 from ukeoi.helpdesk.enums import InquiryStatus
@@ -179,12 +179,7 @@ def test_user_writes_to_the_operators_and_reads_the_reply_from_the_admin(
 
     OperatorFactory.create(email="ops@example.jp", display_name="運営 太郎")
     operator = new_page(browser, browser_context_args)
-    operator.goto(url("admin:login"))
-    login = operator.locator("#login-form")
-    login.locator("input[name=username]").fill("ops@example.jp")
-    login.locator("input[name=password]").fill(DEFAULT_PASSWORD)
-    with operator.expect_navigation():
-        login.locator("input[type=submit]").click()
+    admin_sign_in(operator, url, email="ops@example.jp", password=DEFAULT_PASSWORD)
     operator.goto(url("admin:helpdesk_inquiry_changelist"))
     expect(operator.locator("#result_list")).to_contain_text("提案 取り消し")
     shot(operator, "help_23_admin_inquiry_list")

@@ -10,7 +10,7 @@ import pytest
 from django.core.files.storage import default_storage
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import card_png, shot, sign_in, submit, tr
+from tests.e2e.conftest import admin_sign_in, card_png, shot, sign_in, submit, tr
 from tests.factories import DEFAULT_PASSWORD, OperatorFactory, UserFactory
 from ukeoi.accounts.enums import VerificationStatus
 from ukeoi.accounts.models import IdentityVerification
@@ -44,12 +44,7 @@ def test_user_uploads_and_operator_checks_the_document(
     context = browser.new_context(**browser_context_args)
     operator = context.new_page()
     try:
-        operator.goto(url("admin:login"))
-        login = operator.locator("#login-form")
-        login.locator("input[name=username]").fill("ops@example.jp")
-        login.locator("input[name=password]").fill(DEFAULT_PASSWORD)
-        with operator.expect_navigation():
-            login.locator("input[type=submit]").click()
+        admin_sign_in(operator, url, email="ops@example.jp", password=DEFAULT_PASSWORD)
         operator.goto(url("admin:accounts_identityverification_changelist"))
         with operator.expect_navigation():
             operator.locator("#result_list a", has_text=tr("ja", "Check and decide")).click()
