@@ -7,7 +7,8 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 
 from tests.factories import UserFactory
-from ukeoi.core.mail import render_mail, send_templated_mail
+from ukeoi.accounts.enums import AccountStatus
+from ukeoi.core.mail import notify, render_mail, send_templated_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +71,18 @@ def test_mail_is_rendered_in_the_language_asked_for(
         )
 
     assert mailoutbox[0].subject == "[ukeoi] Welcome to ukeoi"
+
+
+def test_notify_mails_in_the_recipients_language_and_never_a_withdrawn_account(
+    django_capture_on_commit_callbacks: Any, mailoutbox: list[EmailMessage]
+) -> None:
+    """W7: once withdrawn, an account gets no more notices (jobs, contracts, payouts)."""
+    live = UserFactory.create(language="en")
+    gone = UserFactory.create(status=AccountStatus.WITHDRAWN, is_active=False)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(live, "welcome", user=live)
+        notify(gone, "welcome", user=gone)
+
+    assert [m.to for m in mailoutbox] == [[live.email]]
+    assert mailoutbox[0].subject == render_mail("welcome", {"user": live}, "en")[0]

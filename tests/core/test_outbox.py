@@ -1,7 +1,8 @@
 """The mail outbox (ukeoi.core.mail): a committed action's mail is never lost. It is
 written in the action's transaction, sent to a real SMTP server (aiosmtpd) after commit
 and deleted; what is left unsent (the task never queued, the server away) is sent by the
-sweep, once; a rolled-back action leaves nothing."""
+sweep, once; a rolled-back action leaves nothing. Every notice the rules promise rides on
+it (B7, B8, W7, W9, P4, H3)."""
 
 import logging
 import socket

@@ -57,6 +57,7 @@ def test_each_visitor_gets_a_working_csrf_token_of_their_own() -> None:
 
 
 def test_a_saved_job_shows_at_once() -> None:
+    """B1: a visitor's job list is current the moment a job is saved."""
     job = JobFactory.create(title="古いタイトル")
     page(Client())
 
@@ -67,6 +68,7 @@ def test_a_saved_job_shows_at_once() -> None:
 
 
 def test_a_new_proposal_changes_the_count_on_the_job_page() -> None:
+    """B1: the proposal count a visitor sees follows each proposal."""
     job = JobFactory.create()
     url = job.get_absolute_url()
     before = page(Client(), url)

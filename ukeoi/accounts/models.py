@@ -115,6 +115,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_withdrawn(self) -> bool:
         return self.status == AccountStatus.WITHDRAWN
 
+    @property
+    def profile_is_public(self) -> bool:
+        """W8: the public profile shows unless the user withdrew and chose to hide it (the
+        withdrawal app's record, read as an attribute: this app imports no higher app)."""
+        if not self.is_withdrawn:
+            return True
+        record = getattr(self, "withdrawal", None)
+        return bool(record is not None and record.keep_profile)
+
 
 class Profile(models.Model):
     """Personal data needed to be paid (A7) and the public self-introduction."""

@@ -298,15 +298,6 @@ def public_profile(request: HttpRequest, user_id: int) -> HttpResponse:
     return render(request, "accounts/public_profile.html", {"subject": subject})
 
 
-def _profile_is_public(subject: User) -> bool:
-    """W8: a profile is public unless its owner withdrew and chose to hide it (the record
-    the withdrawal app keeps, read as an attribute: this app imports no higher app)."""
-    if not subject.is_withdrawn:
-        return True
-    record = getattr(subject, "withdrawal", None)
-    return bool(record is not None and record.keep_profile)
-
-
 def portfolio_image(request: HttpRequest, user_id: int, item_id: int) -> HttpResponseBase:
     """A portfolio image, to whoever may see the profile it is on; anything else is 404."""
     item = (
@@ -318,7 +309,7 @@ def portfolio_image(request: HttpRequest, user_id: int, item_id: int) -> HttpRes
     return protected_file_response(
         request,
         item.image if item is not None else None,
-        allowed=item is not None and _profile_is_public(item.user),
+        allowed=item is not None and item.user.profile_is_public,
         inline=True,
     )
 

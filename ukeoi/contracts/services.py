@@ -63,7 +63,7 @@ from ukeoi.contracts.rules import MilestoneDraft
 from ukeoi.core import clock
 from ukeoi.core.audit import audit
 from ukeoi.core.errors import ApplicationError, Conflict, InvalidInput, NotAllowed, NotFound
-from ukeoi.core.mail import absolute_url, send_templated_mail
+from ukeoi.core.mail import absolute_url, notify
 from ukeoi.core.transitions import transition
 from ukeoi.core.validators import DELIVERY_TYPES, MB, upload_validators
 from ukeoi.jobs.enums import (
@@ -140,16 +140,8 @@ def current_fees(amount: int) -> rules.Fees:
 
 
 def _mail(recipient: User, template: str, **context: Any) -> None:
-    """Queue a mail in the recipient's language, sent after commit; none to a withdrawn
-    account."""
-    if recipient.is_withdrawn:
-        return
-    send_templated_mail(
-        to=recipient.email,
-        template=f"contracts_{template}",
-        context={"recipient": recipient, **context},
-        language=recipient.language,
-    )
+    """A notice of this app (templates `contracts_<name>`); none to a withdrawn account."""
+    notify(recipient, f"contracts_{template}", **context)
 
 
 def _mail_both(contract: Contract, users: dict[int, User], template: str, **context: Any) -> None:

@@ -5,7 +5,7 @@ transaction, and sent by a task after it commits."""
 import logging
 import smtplib
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -16,6 +16,7 @@ from django.utils import translation
 
 from ukeoi.core import clock
 from ukeoi.core.models import OutboxMail
+from ukeoi.core.tasks import send_outbox_mail
 
 logger = logging.getLogger(__name__)
 
@@ -43,14 +44,36 @@ def send_templated_mail(
     )
 
     def _enqueue() -> None:
-        from ukeoi.core.tasks import send_outbox_mail
-
         send_outbox_mail.delay(mail.pk)
         logger.info("mail queued: %s", template)
 
     # A mail that cannot be queued (broker away) stays in the outbox for the sweep; it
     # never undoes or fails the committed action.
     transaction.on_commit(_enqueue, robust=True)
+
+
+class Recipient(Protocol):
+    """A user of the site as mail sees one (core imports no app)."""
+
+    email: str
+    language: str
+
+    @property
+    def is_withdrawn(self) -> bool: ...
+
+
+def notify(recipient: Recipient, template: str, **context: Any) -> None:
+    """A notice to a user in their language, with `recipient` in the context. A withdrawn
+    account gets no more notices (mail it means to reach a withdrawn account — the
+    withdrawal receipt, the erasure offer — goes through `send_templated_mail`)."""
+    if recipient.is_withdrawn:
+        return
+    send_templated_mail(
+        to=recipient.email,
+        template=template,
+        context={"recipient": recipient, **context},
+        language=recipient.language,
+    )
 
 
 def outbox_mail_send(mail_id: int) -> bool:

@@ -47,7 +47,7 @@ _CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")([^"]+)(")')
 
 
 def _cache() -> Any:
-    return caches[getattr(settings, "VISITOR_PAGE_CACHE", "default")]
+    return caches["default"]
 
 
 def _generation_key(group: str) -> str:

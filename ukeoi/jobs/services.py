@@ -14,7 +14,7 @@ from ukeoi.accounts.models import User
 from ukeoi.core import clock
 from ukeoi.core.audit import audit
 from ukeoi.core.errors import ApplicationError, Conflict, InvalidInput, NotAllowed, NotFound
-from ukeoi.core.mail import absolute_url, send_templated_mail
+from ukeoi.core.mail import absolute_url, notify
 from ukeoi.core.transitions import transition
 from ukeoi.jobs import rules, selectors
 from ukeoi.jobs.enums import (
@@ -86,16 +86,8 @@ def _lock_active(actor: User, *others: int) -> dict[int, User]:
 
 
 def _mail(recipient: User, template: str, **context: Any) -> None:
-    """Queue a mail to `recipient` in their language, sent after the transaction commits.
-    A withdrawn account gets no more notices."""
-    if recipient.is_withdrawn:
-        return
-    send_templated_mail(
-        to=recipient.email,
-        template=f"jobs_{template}",
-        context={"recipient": recipient, **context},
-        language=recipient.language,
-    )
+    """A notice of this app (templates `jobs_<name>`); none to a withdrawn account."""
+    notify(recipient, f"jobs_{template}", **context)
 
 
 # --- Jobs -----------------------------------------------------------------------------------

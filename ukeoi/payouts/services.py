@@ -40,7 +40,7 @@ from ukeoi.core import clock
 from ukeoi.core.audit import audit
 from ukeoi.core.errors import ApplicationError, Conflict, InvalidInput, NotAllowed, NotFound
 from ukeoi.core.kana import ZenginError, to_zengin_kana
-from ukeoi.core.mail import send_templated_mail
+from ukeoi.core.mail import notify
 from ukeoi.core.transitions import transition
 from ukeoi.ledger import services as ledger
 from ukeoi.ledger.enums import AccountKind
@@ -701,16 +701,6 @@ def payout_mark_failed(*, actor: User, payout_id: int, reason: str) -> Payout:
             fee_account = ledger.platform_account(kind=AccountKind.TRANSFER_FEE_REVENUE)
             legs.append((fee_account, -payout.fee))
         ledger.post(key=f"payout:{payout.pk}:fail", kind="payout.fail", legs=legs)
-        if user is not None and user.status != AccountStatus.WITHDRAWN:
-            send_templated_mail(
-                to=user.email,
-                template="payout_failed",
-                context={
-                    "recipient": user,
-                    "payout": payout,
-                    "batch": payout.batch,
-                    "reason": reason,
-                },
-                language=user.language,
-            )
+        if user is not None:
+            notify(user, "payout_failed", payout=payout, batch=payout.batch, reason=reason)
     return payout
