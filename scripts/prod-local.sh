@@ -89,7 +89,7 @@ start() {
   "$PY" manage.py collectstatic --noinput -v0
   "$ROOT/.venv/bin/gunicorn" ukeoi.wsgi:application \
     --bind "$BIND" --workers "$WORKERS" --daemon \
-    --pid "$RUN/gunicorn.pid" --error-logfile "$LOG/gunicorn.log" \
+    --pid "$RUN/gunicorn.pid" --error-logfile "$LOG/gunicorn.log" --capture-output \
     --access-logfile "${GUNICORN_ACCESS_LOG:-/dev/null}" --graceful-timeout 10 --timeout 30
   "$ROOT/.venv/bin/celery" -A ukeoi worker --detach --concurrency "${CELERY_CONCURRENCY:-2}" \
     --hostname "ukeoi-worker@%h" \

@@ -156,10 +156,13 @@ STORAGES = {
 }
 
 # Cache and sessions. REDIS_URL (or CACHE_URL, which wins) puts both on Redis so that every
-# web worker on every machine shares them; sessions are then cached_db (read from Redis,
-# written through to PostgreSQL, so a Redis restart signs nobody out). Without it: a
-# per-process memory cache and database sessions, enough for one machine.
+# web worker on every machine shares them; sessions are then read through Redis and written
+# to PostgreSQL (ukeoi.core.sessions), so a Redis restart signs nobody out and a Redis
+# outage only makes them slower (issue 23). Without it: a per-process memory cache and
+# database sessions, enough for one machine.
 CACHE_URL = env.str("CACHE_URL", default="") or env.str("REDIS_URL", default="")
+# Seconds a cache call may take before the site goes on without the cache (a hung Redis).
+CACHE_SOCKET_TIMEOUT = env.float("CACHE_SOCKET_TIMEOUT", default=0.5)
 if CACHE_URL:
     CACHES = {
         "default": {
@@ -167,9 +170,13 @@ if CACHE_URL:
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="ukeoi"),
             "TIMEOUT": 300,
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_SOCKET_TIMEOUT,
+                "socket_timeout": CACHE_SOCKET_TIMEOUT,
+            },
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "ukeoi.core.sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Rendered fragments whose cache key holds every value shown in them (e.g. a job card):
@@ -185,6 +192,9 @@ CACHES["fragments"] = {
 # (ukeoi.core.pagecache). 0 turns it off. On by default only with a shared (Redis) cache:
 # a per-process cache would not hear of saves made by the other web workers.
 VISITOR_PAGE_CACHE_SECONDS = env.int("VISITOR_PAGE_CACHE_SECONDS", default=60 if CACHE_URL else 0)
+# A session's copy in the cache is read again from the database after this many seconds
+# (the database is the truth; ukeoi.core.sessions).
+SESSION_CACHE_SECONDS = env.int("SESSION_CACHE_SECONDS", default=300)
 
 # Mail. EMAIL_URL chooses the transport (smtp://user:pass@host:587 with TLS: submission://).
 # Without it, DEBUG writes every mail to the dev outbox (var/outbox, listed at /dev/outbox/).
@@ -218,11 +228,23 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
 }
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
+# Publishing a task tries the broker once more after 0.1 s, then leaves the task in the
+# database outbox for the sweep (ukeoi.core.taskqueue): a broker outage delays work and
+# costs a request ~0.1 s, never the request itself.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0.1,
+    "interval_step": 0.1,
+    "interval_max": 0.1,
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    # Mail left in the outbox (broker away when its action committed, SMTP retries used
-    # up): sent again (ukeoi.core.mail.outbox_sweep).
-    "core-outbox-sweep": {"task": "ukeoi.core.tasks.outbox_sweep", "schedule": 60.0},
+    # Mail and tasks left in the outbox (broker away when their action committed, SMTP
+    # retries used up): sent again (ukeoi.core.mail.outbox_sweep, core.taskqueue).
+    "core-outbox-sweep": {
+        "task": "ukeoi.core.tasks.outbox_sweep",
+        "schedule": env.float("OUTBOX_SWEEP_SECONDS", default=60.0),
+    },
     # B1: close jobs past their proposal deadline (idempotent; also `manage.py close_expired_jobs`).
     "jobs-close-expired": {"task": "ukeoi.jobs.tasks.close_expired_jobs", "schedule": 300.0},
     # M3, M5: the payout batch of the close that ended last (idempotent: runs, resumes or

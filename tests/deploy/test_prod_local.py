@@ -62,7 +62,7 @@ def _settings_of(**env: str) -> list[str]:
 def test_cache_and_sessions_move_to_redis_when_redis_url_is_set():
     assert _settings_of(REDIS_URL="redis://127.0.0.1:6379/1") == [
         "django.core.cache.backends.redis.RedisCache",
-        "django.contrib.sessions.backends.cached_db",
+        "ukeoi.core.sessions",
     ]
     assert _settings_of(CACHE_URL="redis://127.0.0.1:6379/2")[0] == (
         "django.core.cache.backends.redis.RedisCache"

@@ -16,10 +16,7 @@ from tests.faults.conftest import Cluster, Process, free_port, get, site_env, wa
 
 pytestmark = pytest.mark.faults
 
-MESSAGE = (
-    "The service is briefly unavailable (the database is restarting or busy). "
-    "Please try again in a few seconds."
-)
+MESSAGE = "The service is briefly unavailable. Please try again in a few seconds."
 
 
 def retry_texts() -> set[str]:

@@ -1,10 +1,20 @@
 from django.contrib import admin
 
-from ukeoi.core.models import AuditEvent, OutboxMail
+from ukeoi.core.models import AuditEvent, OutboxMail, OutboxTask
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows the code writes and operators only read (or delete, where a subclass allows)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """The audit trail is read-only: operators search it, nobody edits it."""
 
     list_display = ("at", "action", "subject_type", "subject_id", "actor")
@@ -13,18 +23,12 @@ class AuditEventAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     list_select_related = ("actor",)
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
     def has_delete_permission(self, request, obj=None):
         return False
 
 
 @admin.register(OutboxMail)
-class OutboxMailAdmin(admin.ModelAdmin):
+class OutboxMailAdmin(ReadOnlyAdmin):
     """Mail not sent yet: normally empty. Rows that stay show the mail server's answer;
     the sweep retries them every minute, and drops them after OUTBOX_GIVE_UP_DAYS."""
 
@@ -34,8 +38,13 @@ class OutboxMailAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     readonly_fields = ("to", "subject", "body", "template", "created_at", "attempts", "last_error")
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
+@admin.register(OutboxTask)
+class OutboxTaskAdmin(ReadOnlyAdmin):
+    """Tasks not yet handed to the broker: normally empty. Rows stay while the broker is
+    away; the sweep publishes them every minute once it is back."""
+
+    list_display = ("created_at", "task", "attempts", "last_error")
+    list_filter = ("task",)
+    date_hierarchy = "created_at"
+    readonly_fields = ("task", "args", "created_at", "attempts", "last_error")

@@ -16,6 +16,7 @@ from django.utils import translation
 
 from ukeoi.core import clock
 from ukeoi.core.models import OutboxMail
+from ukeoi.core.outages import BROKER_ERRORS, log_outage
 from ukeoi.core.tasks import send_outbox_mail
 
 logger = logging.getLogger(__name__)
@@ -44,11 +45,15 @@ def send_templated_mail(
     )
 
     def _enqueue() -> None:
-        send_outbox_mail.delay(mail.pk)
+        try:
+            send_outbox_mail.delay(mail.pk)
+        except BROKER_ERRORS as error:
+            log_outage("broker", error)
+            return
         logger.info("mail queued: %s", template)
 
     # A mail that cannot be queued (broker away) stays in the outbox for the sweep; it
-    # never undoes or fails the committed action.
+    # never undoes or fails the committed action (issue 23).
     transaction.on_commit(_enqueue, robust=True)
 
 

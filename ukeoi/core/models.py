@@ -54,3 +54,26 @@ class OutboxMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template} → {self.to}"
+
+
+class OutboxTask(models.Model):
+    """A Celery task to run, written in the transaction of the action that asks for it:
+    a broker that is away when the action commits delays the task, never loses it
+    (issue 23). `ukeoi.core.taskqueue` publishes it after the commit and deletes the row;
+    the sweep (`core-outbox-sweep`) publishes rows left behind. Tasks run at least once:
+    every task queued this way is safe to run twice."""
+
+    task = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list)
+    created_at = models.DateTimeField(_("created at"))
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("unsent task")
+        verbose_name_plural = _("unsent tasks")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["created_at", "id"], name="core_outboxtask_created")]
+
+    def __str__(self) -> str:
+        return self.task

@@ -17,7 +17,12 @@ also holds the language, the local date (pages say "N days left") and the full p
 its query string.
 
 Signed-in users, requests carrying messages, anything but GET, and answers other than a
-plain 200 always go to the view."""
+plain 200 always go to the view.
+
+Outages (issue 23). The cache is a help, never a dependency: when Redis is away a visitor
+page is rendered by the view as if it were not cached, and a save's refresh of the
+generation is logged, never raised — the save and its transaction go on. A refresh lost
+that way is bounded by VISITOR_PAGE_CACHE_SECONDS, like a write that sends no signal."""
 
 import hashlib
 import re
@@ -37,6 +42,7 @@ from django.middleware.csrf import get_token
 from django.utils import translation
 
 from ukeoi.core import clock
+from ukeoi.core.outages import CACHE_ERRORS, log_outage
 
 View = Callable[..., HttpResponse]
 
@@ -55,15 +61,19 @@ def _generation_key(group: str) -> str:
 
 
 def _new_generation(group: str) -> None:
-    _cache().set(_generation_key(group), secrets.token_hex(8), None)
+    try:
+        _cache().set(_generation_key(group), secrets.token_hex(8), None)
+    except CACHE_ERRORS as error:
+        log_outage("page cache (refresh)", error)
 
 
 def invalidate(group: str) -> None:
-    """Pages of this group rendered until now are no longer served: at once, and again when
-    the current transaction commits (a page rendered meanwhile from the rows as they were
-    before the commit is then not served either)."""
+    """Pages of this group rendered until now are no longer served: at once (this
+    transaction's own later reads see it), and again when the current transaction commits
+    (a page rendered meanwhile from the rows as they were before the commit is then not
+    served either). Never raises: a cache that is away costs freshness, not the write."""
     _new_generation(group)
-    transaction.on_commit(lambda: _new_generation(group))
+    transaction.on_commit(lambda: _new_generation(group), robust=True)
 
 
 def invalidate_on(model: type[Model], group: str, *, ignore: Iterable[str] = ()) -> None:
@@ -124,12 +134,16 @@ def visitor_page_cache(group: str) -> Callable[[View], View]:
                 return view(request, *args, **kwargs)
             cache = _cache()
             generation_key, page_key = _generation_key(group), _page_key(group, request)
-            found = cache.get_many([generation_key, page_key])
-            generation = found.get(generation_key)
-            if generation is None:
-                generation = secrets.token_hex(8)
-                cache.add(generation_key, generation, None)
-                generation = cache.get(generation_key, generation)
+            try:
+                found = cache.get_many([generation_key, page_key])
+                generation = found.get(generation_key)
+                if generation is None:
+                    generation = secrets.token_hex(8)
+                    cache.add(generation_key, generation, None)
+                    generation = cache.get(generation_key, generation)
+            except CACHE_ERRORS as error:
+                log_outage("page cache", error)
+                return view(request, *args, **kwargs)
             kept = found.get(page_key)
             if kept is not None and kept[0] == generation:
                 _, content_type, body = kept
@@ -143,7 +157,10 @@ def visitor_page_cache(group: str) -> Callable[[View], View]:
             ):
                 charset = response.charset
                 body = _placeholders(response.content.decode(charset), request)
-                cache.set(page_key, (generation, response["Content-Type"], body), seconds)
+                try:
+                    cache.set(page_key, (generation, response["Content-Type"], body), seconds)
+                except CACHE_ERRORS as error:
+                    log_outage("page cache", error)
             return response
 
         return wrapper

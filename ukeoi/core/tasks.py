@@ -21,10 +21,15 @@ def send_outbox_mail(mail_id: int) -> bool:
 
 @shared_task(acks_late=True)
 def outbox_sweep() -> dict[str, int]:
-    """Mail left unsent (broker away at commit, retries used up): send it now."""
-    from ukeoi.core.mail import outbox_sweep as sweep
+    """Mail and tasks left unsent (broker away at commit, retries used up): send them now."""
+    from ukeoi.core.mail import outbox_sweep as mail_sweep
+    from ukeoi.core.taskqueue import outbox_task_sweep
 
-    return sweep(
-        older_than=timedelta(seconds=settings.OUTBOX_RETRY_AFTER_SECONDS),
-        give_up_after=timedelta(days=settings.OUTBOX_GIVE_UP_DAYS),
+    older_than = timedelta(seconds=settings.OUTBOX_RETRY_AFTER_SECONDS)
+    counts = outbox_task_sweep(older_than=older_than)
+    counts.update(
+        mail_sweep(
+            older_than=older_than, give_up_after=timedelta(days=settings.OUTBOX_GIVE_UP_DAYS)
+        )
     )
+    return counts

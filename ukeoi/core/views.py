@@ -10,6 +10,8 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
 
+from ukeoi.core.outages import BROKER_ERRORS, CACHE_ERRORS
+
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html")
@@ -54,15 +56,22 @@ def dev_outbox(request: HttpRequest) -> HttpResponse:
     return render(request, "core/outbox.html", {"mails": mails})
 
 
-UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
+# A part the site cannot answer without: the database, and — where something still needs
+# them (most requests go on without: core.outages) — the cache and the broker.
+UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
+    OperationalError,
+    InterfaceError,
+    *CACHE_ERRORS,
+    *BROKER_ERRORS,
+)
 RETRY_AFTER_SECONDS = 5
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """handler500. A database that is away (restarting, failing over, out of connections)
-    is a 503 with a page that says to retry (the failed transaction was rolled back);
-    anything else is the plain 500 page. Neither touches the database. Under /api/ both
-    answer in the API's error shape."""
+    """handler500. A database, cache or broker that is away (restarting, failing over, out
+    of connections) is a 503 with a page that says to retry (the failed transaction was
+    rolled back); anything else is the plain 500 page. Neither touches the database. Under
+    /api/ both answer in the API's error shape."""
     error = sys.exc_info()[1]
     unavailable = isinstance(error, UNAVAILABLE_ERRORS)
     api = request.path.startswith("/api/")

@@ -20,6 +20,7 @@ from ukeoi.core import clock
 from ukeoi.core.audit import audit
 from ukeoi.core.errors import ApplicationError, Conflict, InvalidInput, NotAllowed, NotFound
 from ukeoi.core.mail import send_templated_mail
+from ukeoi.core.outages import CACHE_ERRORS, log_outage
 from ukeoi.core.transitions import transition
 from ukeoi.helpdesk.enums import (
     INQUIRY_TRANSITIONS,
@@ -66,7 +67,9 @@ def rate_limit(*, scope: str, senders: list[str]) -> None:
     refuse with 429 once any of them has used up its attempts for the window.
 
     The counters live in Django's cache, shared by every process when the cache is
-    (Redis in production); they start on the first attempt and expire after the window."""
+    (Redis in production); they start on the first attempt and expire after the window.
+    While the cache is away the limit is not applied (an outage must not stop people
+    from writing to the operators)."""
     limits = {**DEFAULT_RATE_LIMITS, **getattr(settings, "HELPDESK_RATE_LIMITS", {})}
     attempts, window = limits[scope]
     over = False
@@ -75,12 +78,17 @@ def rate_limit(*, scope: str, senders: list[str]) -> None:
             continue
         digest = hashlib.sha256(sender.lower().encode()).hexdigest()[:32]
         key = f"helpdesk:rate:{scope}:{digest}"
-        cache.add(key, 0, timeout=window)
         try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add() and incr()
-            cache.set(key, 1, timeout=window)
-            count = 1
+            cache.add(key, 0, timeout=window)
+            try:
+                count = cache.incr(key)
+            except ValueError:  # expired between add() and incr()
+                cache.set(key, 1, timeout=window)
+                count = 1
+        except CACHE_ERRORS as error:
+            # Without the cache nothing more is counted (issue 23).
+            log_outage("rate limit", error)
+            break
         over = over or count > attempts
     if over:
         minutes = max(1, window // 60)

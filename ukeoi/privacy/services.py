@@ -22,6 +22,7 @@ from ukeoi.core import clock
 from ukeoi.core.audit import audit
 from ukeoi.core.errors import ApplicationError, Conflict, NotAllowed, NotFound
 from ukeoi.core.mail import absolute_url, send_templated_mail
+from ukeoi.core.taskqueue import enqueue
 from ukeoi.core.transitions import transition
 from ukeoi.payouts.models import Payout, PayoutFile
 from ukeoi.privacy import erasure, links, receipt
@@ -240,8 +241,6 @@ def erasure_run_due(*, now: datetime | None = None) -> int:
 def export_request(*, actor: User) -> DataExport:
     """P3: ask for an archive of everything held about the account; built in the background.
     One export in preparation at a time."""
-    from ukeoi.privacy.tasks import build_export
-
     if not actor.is_active or actor.is_withdrawn:
         raise NotAllowed(_("Sign in to download your data."))
     with transaction.atomic():
@@ -258,8 +257,9 @@ def export_request(*, actor: User) -> DataExport:
             expires_at=now + timedelta(days=settings.PRIVACY_EXPORT_VALID_DAYS),
         )
         audit(actor=actor, subject=export, action="export.requested", after={"status": "pending"})
-        # A task that cannot be queued or fails is recorded on the export (failed), never a 500.
-        transaction.on_commit(lambda: build_export.delay(export.pk), robust=True)
+        # Queued through the outbox: a broker that is away delays the build, never loses it
+        # (issue 23); a build that fails marks the export failed, never a 500.
+        enqueue("ukeoi.privacy.tasks.build_export", export.pk)
     return export
 
 

@@ -10,10 +10,11 @@ sends `account_withdrawn`.
 Sessions (W7). The account becomes inactive in the same transaction, and both the browser
 session auth (`EmailBackend.get_user`) and the API session auth refuse an inactive account,
 so every session of the account stops working on its next request, whatever the session
-backend (database, cached_db on Redis). The user's session rows are then deleted after
-commit (`end_sessions`, a task scanning the unexpired sessions) so nothing of them is
-left behind. The password hash is kept on purpose: signing in with the old credentials
-then says "this account has been withdrawn" instead of "wrong password" (W8)."""
+backend (database, or read through Redis: core.sessions). The user's session rows are then
+deleted after commit (`end_sessions`, a task queued through the outbox, scanning the
+unexpired sessions) so nothing of them is left behind. The password hash is kept on
+purpose: signing in with the old credentials then says "this account has been withdrawn"
+instead of "wrong password" (W8)."""
 
 import logging
 from typing import Any, NoReturn
@@ -29,6 +30,7 @@ from ukeoi.core import clock
 from ukeoi.core.audit import audit
 from ukeoi.core.errors import ApplicationError, Conflict, InvalidInput
 from ukeoi.core.mail import send_templated_mail
+from ukeoi.core.taskqueue import enqueue
 from ukeoi.core.transitions import transition
 from ukeoi.jobs.locks import lock_users
 from ukeoi.ledger import selectors as ledger_selectors
@@ -198,15 +200,12 @@ def _complete(
         context={"user": user, "withdrawal": withdrawal},
         language=user.language,
     )
-    user_id = user.pk
-
-    def _after_commit() -> None:
-        from ukeoi.withdrawal.tasks import end_sessions
-
-        end_sessions.delay(user_id)
-        account_withdrawn.send(sender=Withdrawal, user=user, withdrawal=withdrawal)
-
-    transaction.on_commit(_after_commit, robust=True)
+    # Through the outbox: a broker that is away delays the clean-up, never loses it.
+    enqueue("ukeoi.withdrawal.tasks.end_sessions", user.pk)
+    transaction.on_commit(
+        lambda: account_withdrawn.send(sender=Withdrawal, user=user, withdrawal=withdrawal),
+        robust=True,
+    )
     return withdrawal
 
 
