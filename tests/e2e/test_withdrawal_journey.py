@@ -234,15 +234,13 @@ def test_lancer_clears_every_condition_and_withdraws_following_the_guide(
     expect(page.locator("#cancellation .step-box")).to_contain_text(client.display_name)
     shot(page, "withdrawal_journey_10_lancer_waits_for_client")
 
-    # W2: the withdrawal page shows the current step and who must act.
+    # W2: the withdrawal page names the step that waits, as the contract page does, and
+    # who must act (B4).
     page.goto(url("withdrawal:index"))
-    cancellation = Cancellation.objects.get(contract=contract)
     with translation.override("ja"):
-        waiting = gettext("Cancellation step %(step)s of 5 (%(state)s): waiting for %(who)s") % {
-            "step": 1,
-            "state": cancellation.get_step_display(),
-            "who": gettext("the client"),
-        }
+        waiting = gettext(
+            "Cancellation step %(number)s of 5 (%(step)s): waiting for the other side"
+        ) % {"number": 1, "step": gettext("Both sides agree to cancel")}
     expect(row(page, BlockerCode.CONTRACT_IN_PROGRESS)).to_contain_text(waiting)
     # W9: all that is left now clears on its own; the request form is folded away.
     when_clear = page.locator("#when-clear")

@@ -15,6 +15,7 @@ from ukeoi.accounts.models import User
 from ukeoi.accounts.selectors import reputation_account_ids
 from ukeoi.contracts import rules
 from ukeoi.contracts.enums import (
+    CANCELLATION_OPEN_STEPS,
     CONTRACT_OPEN_STATUSES,
     MILESTONE_FUNDED_STATUSES,
     CancellationStep,
@@ -215,6 +216,26 @@ _DONE_THROUGH = {
     CancellationStep.DONE: 5,
     CancellationStep.DECLINED: 0,
 }
+
+
+@dataclass(frozen=True)
+class WaitingStep:
+    """B4: the step an open cancellation waits for, named as the contract page names it."""
+
+    number: int
+    label: str | Promise
+    # As `StepView.side`: "either" (step 1), "lancer" or "client".
+    side: str
+
+
+def cancellation_waiting_step(step: str) -> WaitingStep | None:
+    """B4: the number (1 to 4) and the contract page's name of the step a cancellation at
+    `step` (what has been done so far) waits for; None once it has ended."""
+    if step not in CANCELLATION_OPEN_STEPS:
+        return None
+    number = _DONE_THROUGH[CancellationStep(step)] + 1
+    _action, label, side = STEP_LABELS[number - 1]
+    return WaitingStep(number=number, label=label, side=side)
 
 
 def cancellation_steps(*, cancellation: Cancellation, viewer_id: int | None) -> list[StepView]:

@@ -207,20 +207,20 @@ def _cancellation_done_by(contract: Any) -> datetime | None:
 
 
 def _cancellation_detail(contract: Any, user: User) -> str:
+    """B4, W2: the step the cancellation waits for, named as the contract page names it,
+    and whether it is the user's to take or the other side's."""
     cancellation = getattr(contract, "open_cancellation", None)
-    if cancellation is None:
+    waiting = (
+        contract_selectors.cancellation_waiting_step(cancellation.step)
+        if cancellation is not None
+        else None
+    )
+    if cancellation is None or waiting is None:
         return str(_("No cancellation under way"))
-    who = (
-        _("you")
-        if cancellation.next_actor_id == user.pk
-        else _("the client")
-        if cancellation.next_actor_id == contract.client_id
-        else _("the lancer")
-    )
-    return str(
-        _("Cancellation step %(step)s of 5 (%(state)s): waiting for %(who)s")
-        % {"step": cancellation.step_number, "state": cancellation.get_step_display(), "who": who}
-    )
+    values = {"number": waiting.number, "step": waiting.label}
+    if cancellation.next_actor_id == user.pk:
+        return _("Cancellation step %(number)s of 5 (%(step)s): waiting for you") % values
+    return _("Cancellation step %(number)s of 5 (%(step)s): waiting for the other side") % values
 
 
 def _contracts(user: User) -> Items:
