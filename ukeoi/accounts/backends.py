@@ -4,10 +4,12 @@ from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
 from ukeoi.accounts.models import User
+from ukeoi.accounts.validators import normalize_email
 
 
 class EmailBackend(ModelBackend):
-    """A3: sign in with the e-mail address (any case) and password.
+    """A3: sign in with the e-mail address, in any of the forms that share its normal form
+    (any case, full-width or not), and password.
 
     Inactive and withdrawn accounts are returned when the password is right, so that the
     sign-in form can say *why* they cannot sign in; the form then refuses them."""
@@ -23,7 +25,7 @@ class EmailBackend(ModelBackend):
         if not email or password is None:
             return None
         try:
-            user = User.objects.get(email__iexact=email.strip())
+            user = User.objects.get(email=normalize_email(email))
         except User.DoesNotExist:
             User().set_password(password)  # same cost as a real check: no timing oracle
             return None

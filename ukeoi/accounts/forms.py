@@ -1,17 +1,19 @@
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from ukeoi.accounts.enums import BankAccountType, DocumentType, Language, Prefecture
+from ukeoi.accounts.fields import NormalEmailFormField
 from ukeoi.accounts.models import User
-from ukeoi.accounts.validators import USERNAME_PATTERN
+from ukeoi.accounts.validators import USERNAME_PATTERN, normalize_email
 
 
 class RegisterForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    email = NormalEmailFormField(label=_("E-mail address"), max_length=254)
     username = forms.CharField(
         label=_("Username"),
         max_length=20,
@@ -46,7 +48,7 @@ class RegisterForm(forms.Form):
 class SignInForm(AuthenticationForm):
     """A3: sign in with e-mail address and password."""
 
-    username = forms.EmailField(
+    username = NormalEmailFormField(
         label=_("E-mail address"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
@@ -67,6 +69,22 @@ class SignInForm(AuthenticationForm):
             raise ValidationError(self.error_messages["withdrawn"], code="withdrawn")
         if not user.is_active:
             raise ValidationError(self.error_messages["inactive"], code="inactive")
+
+
+class PasswordResetRequestForm(PasswordResetForm):
+    """A3: the reset page. The address is looked up in its normal form (A5), as at sign-in:
+    an address typed with the IME in full-width mode reaches its account."""
+
+    email = NormalEmailFormField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+
+    def get_users(self, email: str) -> Iterator[Any]:
+        """Active accounts (never a withdrawn one) whose address is this one, with a password."""
+        users = User.objects.filter(email=normalize_email(email), is_active=True)
+        return (user for user in users if user.has_usable_password())
 
 
 class DisplayNameForm(forms.Form):
@@ -120,7 +138,7 @@ class PortfolioItemForm(forms.Form):
 
 
 class EmailChangeForm(forms.Form):
-    new_email = forms.EmailField(label=_("New e-mail address"), max_length=254)
+    new_email = NormalEmailFormField(label=_("New e-mail address"), max_length=254)
     password = forms.CharField(
         label=_("Current password"),
         strip=False,

@@ -15,7 +15,8 @@ from ukeoi.accounts.enums import (
     RetiredKind,
     VerificationStatus,
 )
-from ukeoi.accounts.validators import username_validator
+from ukeoi.accounts.fields import NormalEmailField
+from ukeoi.accounts.validators import normalize_email, username_validator
 from ukeoi.core.validators import (
     DOCUMENT_TYPES,
     IMAGE_TYPES,
@@ -29,8 +30,8 @@ class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def get_by_natural_key(self, username: str | None) -> "User":
-        # Sign-in is by e-mail address (A3), compared case-insensitively.
-        return self.get(email__iexact=username)
+        # Sign-in is by e-mail address (A3), compared in its normal form.
+        return self.get(email=normalize_email(username or ""))
 
     def create_user(
         self,
@@ -41,7 +42,7 @@ class UserManager(BaseUserManager["User"]):
         **extra: object,
     ) -> "User":
         user = self.model(
-            email=self.normalize_email(email).lower(),
+            email=normalize_email(email),
             username=username.lower(),
             display_name=display_name,
             **extra,
@@ -61,8 +62,9 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractBaseUser, PermissionsMixin):
     """An account; the same account may act as client and as lancer."""
 
-    # Sign-in identifier (A3); unique case-insensitively; retired on withdrawal (A5).
-    email = models.EmailField(_("e-mail address"), max_length=254)
+    # Sign-in identifier (A3), stored in its normal form (NFKC, lower case: see
+    # validators.normalize_email) and unique in it; retired on withdrawal (A5).
+    email = NormalEmailField(_("e-mail address"), max_length=254)
     # A1: fixed at registration, never changed; private (A2); retired on withdrawal (A5).
     username = models.CharField(
         _("username"), max_length=20, validators=[username_validator], editable=False
@@ -93,7 +95,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [
-            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+            models.UniqueConstraint(fields=["email"], name="user_email_unique"),
             models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
             models.CheckConstraint(
                 condition=models.Q(status__in=AccountStatus.values), name="user_status_valid"
@@ -274,6 +276,36 @@ class RetiredIdentifier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.value[:12]}"
+
+
+class PreviousEmail(models.Model):
+    """A5, P3: an address the account held before it changed it (account_email_change).
+    Retired with the current one at withdrawal (A5: every address the account ever
+    confirmed), listed in the export (P3), deleted at erasure (P2) while its keyed hash
+    stays retired."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="previous_emails",
+        verbose_name=_("user"),
+    )
+    # As User.email held it (its normal form); once per account.
+    email = models.EmailField(_("e-mail address"), max_length=254)
+    # The account held the address until this moment: what was sent from it before then
+    # (a signed-out inquiry, a sign-in) was the person's (P2, P3).
+    used_until = models.DateTimeField(_("used until"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("previous e-mail address")
+        verbose_name_plural = _("previous e-mail addresses")
+        ordering = ["used_until", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "email"], name="previous_email_once_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.used_until:%Y-%m-%d}"
 
 
 class ApiToken(models.Model):

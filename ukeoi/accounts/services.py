@@ -35,11 +35,13 @@ from ukeoi.accounts.models import (
     BankAccount,
     IdentityVerification,
     PortfolioItem,
+    PreviousEmail,
     Profile,
     User,
 )
 from ukeoi.accounts.retired import is_email_retired, is_username_retired
 from ukeoi.accounts.validators import (
+    normalize_email,
     normalize_kana,
     normalize_postal_code,
     username_validator,
@@ -74,12 +76,22 @@ def _others(exclude_pk: int | None) -> "QuerySet[User]":
     return users if exclude_pk is None else users.exclude(pk=exclude_pk)
 
 
+EMAIL_MAX = 254
+
+
 def _check_new_email(email: str, errors: dict[str, list[Any]], *, exclude_pk: int | None) -> str:
-    email = email.strip()
+    """A3, A5: the address in its normal form, refused when it is malformed, retired, or
+    held by another account in any form that shares it (any case, full-width or not)."""
+    email = normalize_email(email)
     try:
         validate_email(email)
     except ValidationError as e:
         errors.setdefault("email", []).extend(_messages(e))
+        return email
+    if len(email) > EMAIL_MAX:
+        errors.setdefault("email", []).append(
+            _("Use at most %(max)d characters.") % {"max": EMAIL_MAX}
+        )
         return email
     if is_email_retired(email):
         errors.setdefault("email", []).append(
@@ -88,7 +100,7 @@ def _check_new_email(email: str, errors: dict[str, list[Any]], *, exclude_pk: in
                 "registered again. Please use another address."
             )
         )
-    elif _others(exclude_pk).filter(email__iexact=email).exists():
+    elif _others(exclude_pk).filter(email=email).exists():
         errors.setdefault("email", []).append(
             _("An account with this e-mail address already exists.")
         )
@@ -129,8 +141,9 @@ def user_register(
     password: str,
     language: str = Language.JA,
 ) -> User:
-    """A1, A5: create an account. Refuses taken or retired e-mail addresses and usernames."""
-    email, username, display_name = email.strip(), username.strip(), display_name.strip()
+    """A1, A5: create an account. Refuses taken or retired e-mail addresses and usernames;
+    the address is stored in its normal form."""
+    email, username, display_name = normalize_email(email), username.strip(), display_name.strip()
     errors = registration_errors(
         email=email, username=username, display_name=display_name, password=password
     )
@@ -291,10 +304,14 @@ def account_email_change(*, actor: User, new_email: str, password: str) -> User:
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=actor.pk)
         old_email = user.email
-        if old_email.lower() == new_email.lower():
+        if old_email == new_email:  # both in the normal form: the same address
             return user
-        user.email = User.objects.normalize_email(new_email).lower()
+        user.email = new_email
         user.save(update_fields=["email"])
+        # A5, P3: the old address is kept with the account, to be retired at withdrawal.
+        PreviousEmail.objects.update_or_create(
+            user=user, email=old_email, defaults={"used_until": clock.now()}
+        )
         audit(actor=actor, subject=user, action="account.email_changed")
         context = {"user": user, "new_email": user.email}
         for to in (old_email, user.email):

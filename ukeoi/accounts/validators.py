@@ -2,6 +2,8 @@
 
 import re
 import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -45,5 +47,25 @@ def normalize_postal_code(value: str) -> str:
 
 
 def normalize_email(value: str) -> str:
-    """The form under which e-mail addresses are compared and retired (A5)."""
+    """THE normal form of an e-mail address (A3, A5): the one stored in `User.email`
+    (unique there), looked up at sign-in, compared at registration and change of address,
+    counted by the sign-in throttle and hashed for a retired address.
+
+    NFKC first, so that what a Japanese IME types in full-width mode
+    (ｌａｎｃｅｒ＠ｅｘａｍｐｌｅ．ｊｐ) is the address it looks like;
+    then the whole address in lower case, local part included.
+    RFC 5321 lets a server treat the local part's case as meaningful, but no mail provider our
+    users use does, and two accounts for Taro@ and taro@ would be twins to every person who
+    reads them. `str.lower` rather than `str.casefold`: it is what retired addresses were
+    hashed with (casefold would also turn ß into ss and un-retire such an address)."""
     return unicodedata.normalize("NFKC", value).strip().lower()
+
+
+def email_twins(addresses: Iterable[tuple[int, str]]) -> dict[str, list[tuple[int, str]]]:
+    """Accounts whose addresses share one normal form: {normal form: [(id, address), ...]}
+    for each form held by more than one account, in id order. Used by the migration that
+    moved the column to the normal form (accounts 0006), which stops on any."""
+    groups: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for pk, address in sorted(addresses):
+        groups[normalize_email(address)].append((pk, address))
+    return {normal: group for normal, group in sorted(groups.items()) if len(group) > 1}

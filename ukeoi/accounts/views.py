@@ -18,6 +18,7 @@ from ukeoi.accounts.forms import (
     DisplayNameForm,
     EmailChangeForm,
     LanguageForm,
+    PasswordResetRequestForm,
     PortfolioItemForm,
     ProfileForm,
     RegisterForm,
@@ -85,6 +86,7 @@ class PasswordChangeView(InvalidIs400, auth_views.PasswordChangeView):
 class PasswordResetView(InvalidIs400, auth_views.PasswordResetView):
     """A3: the reset page; the mail goes out in the language the page is shown in."""
 
+    form_class = PasswordResetRequestForm
     template_name = "accounts/password_reset.html"
     email_template_name = "mail/password_reset_body.txt"
     subject_template_name = "mail/password_reset_subject.txt"
