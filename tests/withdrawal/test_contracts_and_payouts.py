@@ -4,7 +4,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.contracts.builders import (
     contract_agreeing,
@@ -64,11 +64,14 @@ class TestContracts:
         assert cancellation is not None
         assert cancellation.step_due_at is not None
 
-        facts = selectors.withdrawal_facts_get(user=contract.lancer)
+        with translation.override("en"):
+            facts = selectors.withdrawal_facts_get(user=contract.lancer)
 
         (item,) = facts.contracts_in_progress.items
-        assert "1" in item.detail
-        assert "you" in item.detail
+        # B4, issue 14 item 5: the step that waits, named as the contract page names it.
+        assert item.detail == (
+            "Cancellation step 1 of 5 (Both sides agree to cancel): waiting for you"
+        )
         expected = timezone.localdate(cancellation.step_due_at + timedelta(days=21))
         assert item.clears_on == expected
         assert facts.contracts_in_progress.clears_on == expected
