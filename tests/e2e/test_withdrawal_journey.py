@@ -157,8 +157,13 @@ def test_lancer_clears_every_condition_and_withdraws_following_the_guide(
     # ...said once; and it is a caution (the form's consent clears it), not an error.
     expect(balance_row).to_have_class(re.compile(r"\bcaution\b"))
     expect(balance_row.locator(".state")).to_have_text(
-        tr("ja", "Applies: forfeit consent needed in the form")
+        tr("ja", "Forfeit consent needed in the form")
     )
+    # Issue 14 item 6: each row reads as a state, ✔ beside 「…：なし」, ✖ beside 「…：あり（n件）」.
+    expect(proposal_row.locator(".row-state")).to_have_text("提案中の提案：あり（1件）")
+    expect(row(page, BlockerCode.OPEN_JOB).locator(".row-state")).to_have_text("募集中の依頼：なし")
+    expect(row(page, BlockerCode.OPEN_JOB).locator(".mark")).to_have_text("✔")
+    expect(balance_row.locator(".row-state")).to_have_text("報酬残高：あり（800円）")
     # W2: every link names where it leads; the escrowed milestone is not named twice.
     expect(page.locator("#checklist")).not_to_contain_text(tr("ja", "Go to the page"))
     unfinished_row = row(page, BlockerCode.UNFINISHED_PAYMENT)
@@ -295,7 +300,10 @@ def test_lancer_clears_every_condition_and_withdraws_following_the_guide(
     expect_checklist(page, {BlockerCode.REWARD_BALANCE})
     ready = page.locator("#ready")
     expect(ready).to_contain_text("800")
-    expect(page.locator("#checklist")).not_to_contain_text(tr("ja", "Applies: cannot withdraw"))
+    expect(page.locator("#checklist")).not_to_contain_text(tr("ja", "Blocks withdrawal"))
+    expect(row(page, BlockerCode.PENDING_PROPOSAL).locator(".row-state")).to_have_text(
+        "提案中の提案：なし"
+    )
     shot(page, "withdrawal_journey_17_only_the_balance_left")
     # The guide's warning (報酬放棄): the help page on the balance is one click away.
     page.locator("#withdrawal-help a[href$='/balance-at-withdrawal/']").click()

@@ -145,8 +145,8 @@ class TestBalanceIsACaution:
         balance = row(page, "reward_balance")
         assert 'class="blocked caution"' in balance
         assert 'data-state="blocked"' in balance
-        assert "forfeit consent needed in the form" in balance
-        assert "Applies: cannot withdraw" not in page
+        assert "Forfeit consent needed in the form" in balance
+        assert "Blocks withdrawal" not in page
         assert 'id="ready"' in page
 
     def test_w1_work_blockers_stay_errors_beside_the_balance(
@@ -155,9 +155,9 @@ class TestBalanceIsACaution:
         JobFactory.create(client=member)
         give_reward(member, 800)
         page = page_for(en, member)
-        assert "Applies: cannot withdraw" in row(page, "open_job")
+        assert "Blocks withdrawal" in row(page, "open_job")
         assert 'class="blocked"' in row(page, "open_job")
-        assert "forfeit consent needed" in row(page, "reward_balance")
+        assert "Forfeit consent needed" in row(page, "reward_balance")
 
 
 class TestWhenClearForm:

@@ -156,6 +156,31 @@ BALANCE_BELOW_MINIMUM = _(
 )
 
 
+# W2: what each checklist row is about. The row reads as a state of it (「提案中の提案：なし」,
+# 「提案中の提案：あり（2件）」), never as a condition whose green tick could be read as "yes,
+# this holds" (issue 14 item 6).
+ROW_SUBJECTS: dict[str, Promise] = {
+    BlockerCode.OPEN_JOB: _("Open jobs you posted"),
+    BlockerCode.PENDING_PROPOSAL: _("Pending proposals you sent"),
+    BlockerCode.CONTRACT_IN_PROGRESS: _("Contracts in progress"),
+    BlockerCode.UNFINISHED_PAYMENT: _("Unfinished payments and approvals"),
+    BlockerCode.PAYOUT_IN_PROGRESS: _("Payouts on their way to your bank"),
+    BlockerCode.REWARD_BALANCE: _("Reward balance"),
+}
+
+
+def row_state(code: str, blocker: "Blocker | None") -> str:
+    """W2: the checklist row of `code` as a state: none, how many items (all of them, not
+    only the listed ones), or for the reward balance how much."""
+    subject = ROW_SUBJECTS[code]
+    if blocker is None:
+        return str(_("%(subject)s: none") % {"subject": subject})
+    if code == BlockerCode.REWARD_BALANCE:
+        amount = _("%(amount)s yen") % {"amount": f"{blocker.amount or 0:,}"}
+        return str(_("%(subject)s: %(amount)s") % {"subject": subject, "amount": amount})
+    return str(_("%(subject)s: %(count)s") % {"subject": subject, "count": blocker.count})
+
+
 def _items_of(facts: WithdrawalFacts) -> list[tuple[str, Items]]:
     return [
         (BlockerCode.OPEN_JOB, facts.open_jobs),

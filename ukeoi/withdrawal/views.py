@@ -34,10 +34,16 @@ def _user(request: HttpRequest) -> User:
 
 
 def _checklist(facts: rules.WithdrawalFacts) -> list[dict[str, Any]]:
-    """W2: the six conditions in W1's order, each with its blocker when it holds."""
+    """W2: the six conditions in W1's order, each with its blocker when it holds and the row
+    read as a state (「提案中の提案：なし」/「あり（2件）」)."""
     found = {b.code: b for b in rules.withdrawal_blockers(facts)}
     return [
-        {"code": code.value, "label": code.label, "blocker": found.get(code.value)}
+        {
+            "code": code.value,
+            "label": code.label,
+            "state": rules.row_state(code.value, found.get(code.value)),
+            "blocker": found.get(code.value),
+        }
         for code in BlockerCode
     ]
 
