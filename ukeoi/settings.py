@@ -276,8 +276,10 @@ PRIVACY_EXPORT_VALID_DAYS = env.int("PRIVACY_EXPORT_VALID_DAYS", default=7)
 
 # Payouts (M4, M6). Fees are whole yen, deducted from the payout.
 PAYOUT_MINIMUM = env.int("PAYOUT_MINIMUM", default=1000)
-# B6: system fees in permille of a milestone amount (tax included), set by the operator:
-# charged to the client on escrow, and to the lancer on acceptance.
+# B6: system fees in permille of an amount (tax included), set by the operator: charged to
+# the client on escrow, and to the lancer when paid. Read only by ukeoi.core.fees; each
+# contract, competition and task stores the rates in force when it is made, so a change
+# here applies to new agreements only.
 CLIENT_FEE_PERMILLE = env.int("CLIENT_FEE_PERMILLE", default=55)
 LANCER_FEE_PERMILLE = env.int("LANCER_FEE_PERMILLE", default=165)
 PAYOUT_FEE_OWN_BANK = env.int("PAYOUT_FEE_OWN_BANK", default=100)

@@ -22,6 +22,7 @@ from tests.factories import UserFactory
 from ukeoi.accounts.enums import AccountStatus
 from ukeoi.accounts.models import User
 from ukeoi.contracts import selectors, services
+from ukeoi.contracts.display import fee_view
 from ukeoi.contracts.enums import ContractStatus, MilestoneStatus
 from ukeoi.contracts.models import Contract, Milestone
 from ukeoi.contracts.rules import MilestoneDraft
@@ -276,10 +277,10 @@ class TestMilestonePlan:
 
 class TestEscrow:
     def test_escrow_request_creates_a_payment_of_amount_plus_client_fee(self) -> None:
-        """B3, B6: the fee is shown before (selectors) and charged with the escrow."""
+        """B3, B6: the fee is shown before (display.fee_view) and charged with the escrow."""
         contract = builders.contract_in_progress(amount=20_000, escrowed=False)
         milestone = only_milestone(contract)
-        fees = selectors.current_fees(milestone.amount)
+        fees = fee_view(milestone)
         assert (fees.client_fee, fees.client_total, fees.lancer_fee, fees.lancer_net) == (
             1_100,
             21_100,

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from ukeoi.contracts import rules
 from ukeoi.contracts.enums import CANCELLATION_OPEN_STEPS, CancellationStep, ContractStatus
+from ukeoi.core.fees import FeeRates
 from ukeoi.jobs.rules import MAX_YEN
 
 CLIENT, LANCER, STRANGER = 1, 2, 3
@@ -18,7 +19,7 @@ NOW = datetime(2026, 1, 1, tzinfo=UTC)
 @given(st.integers(min_value=1, max_value=MAX_YEN))
 def test_fees_add_up_and_round_down(amount: int) -> None:
     """B6: client pays amount + 5.5 %, lancer receives amount - 16.5 %, both rounded down."""
-    fees = rules.fees_for(amount)
+    fees = rules.fees_for(amount, FeeRates(client_permille=55, lancer_permille=165))
     assert fees.client_total == amount + fees.client_fee
     assert fees.lancer_net + fees.lancer_fee == amount
     assert 0 <= fees.client_fee * 1000 <= amount * 55 < (fees.client_fee + 1) * 1000

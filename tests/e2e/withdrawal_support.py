@@ -18,8 +18,7 @@ from tests.factories import UserFactory
 from ukeoi.accounts.models import User
 from ukeoi.contracts import services as contracts
 from ukeoi.contracts.models import Contract
-from ukeoi.core import clock
-from ukeoi.jobs import rules as job_rules
+from ukeoi.core import clock, fees
 from ukeoi.jobs import services as jobs
 from ukeoi.jobs.models import ClientPayment, Proposal
 from ukeoi.ledger.models import LedgerAccount
@@ -78,7 +77,7 @@ def lancer_with_three_blockers() -> Journey:
         actor=lancer, job_id=task.pk, content="使いやすく、毎日愛用しています。"
     )
     jobs.task_submission_approve(actor=client, submission_id=unit.pk)
-    assert UNIT_REWARD - job_rules.fee(UNIT_REWARD, job_rules.LANCER_FEE_PERMILLE) == BALANCE
+    assert UNIT_REWARD - fees.rates_of(task).lancer_fee(UNIT_REWARD) == BALANCE
 
     # The contract in progress: a project proposal selected, the plan agreed, escrowed.
     logo = jobs.job_post(

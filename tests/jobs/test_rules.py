@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ukeoi.core import fees
 from ukeoi.jobs import rules
 from ukeoi.jobs.enums import (
     JOB_TRANSITIONS,
@@ -228,16 +229,16 @@ def test_fee_is_whole_yen_rounded_down_and_never_above_the_amount(
     amount: int, permille: int
 ) -> None:
     """B6, M1."""
-    fee = rules.fee(amount, permille)
+    fee = fees.fee(amount, permille)
 
     assert 0 <= fee <= amount
     assert fee * 1000 <= amount * permille < (fee + 1) * 1000
 
 
 def test_default_fees_are_lancers() -> None:
-    """B6: 5.5 % client side, 16.5 % lancer side."""
-    assert rules.fee(10_000, rules.CLIENT_FEE_PERMILLE) == 550
-    assert rules.fee(10_000, rules.LANCER_FEE_PERMILLE) == 1_650
+    """B6: by default (settings.py), 5.5 % client side, 16.5 % lancer side."""
+    rates = fees.rates_in_force()
+    assert (rates.client_fee(10_000), rates.lancer_fee(10_000)) == (550, 1_650)
 
 
 @given(ratings=st.integers(0, 10_000), data=st.data())

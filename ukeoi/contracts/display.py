@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
-from ukeoi.contracts import rules, selectors
+from ukeoi.contracts import rules
 from ukeoi.contracts.enums import MilestoneStatus
 from ukeoi.contracts.models import Contract, Milestone
+from ukeoi.core.fees import rates_of
 from ukeoi.jobs.enums import PaymentStatus
 
 # --- Who acts next ----------------------------------------------------------------------
@@ -103,15 +104,18 @@ class FeeView:
     client_total: int
     lancer_fee: int
     lancer_net: int
-    # The fees are the operator's current rates (not yet fixed on the milestone).
+    # The fees are not yet fixed on the milestone: its contract's rates applied to the
+    # amount proposed (the lancer has not agreed to it yet).
     estimated: bool
 
 
 def fee_view(milestone: Milestone) -> FeeView:
+    """B6: fixed fees once the lancer agreed, else what the contract's rates (stored on it,
+    `core.fees.rates_of`) make of the proposed amount."""
     if milestone.status == MilestoneStatus.PROPOSED or not (
         milestone.client_fee or milestone.lancer_fee
     ):
-        fees = selectors.current_fees(milestone.amount)
+        fees = rules.fees_for(milestone.amount, rates_of(milestone.contract))
         return FeeView(
             fees.amount, fees.client_fee, fees.client_total, fees.lancer_fee, fees.lancer_net, True
         )

@@ -17,7 +17,7 @@ from ukeoi.contracts.enums import (
     MilestoneStatus,
     RatingValue,
 )
-from ukeoi.core import clock
+from ukeoi.core import clock, fees
 
 # B7: a cancellation step is taken automatically this long after it started.
 STEP_DAYS = 7
@@ -63,6 +63,15 @@ class Contract(models.Model):
         verbose_name=_("message thread"),
     )
     title = models.CharField(_("title"), max_length=100)
+    # B6: the fee rates in force when the contract was made (permille, ukeoi.core.fees):
+    # every milestone of it, proposed then or later, is charged at these, whatever the
+    # operator sets later.
+    client_fee_permille = models.PositiveSmallIntegerField(
+        _("client fee rate (‰)"), default=fees.client_permille_in_force
+    )
+    lancer_fee_permille = models.PositiveSmallIntegerField(
+        _("lancer fee rate (‰)"), default=fees.lancer_permille_in_force
+    )
     # CONTRACT_TRANSITIONS; completed and cancelled are final.
     status = models.CharField(
         _("status"),
@@ -124,6 +133,13 @@ class Contract(models.Model):
                 | (~Q(status=ContractStatus.CANCELLING) & Q(open_cancellation__isnull=True)),
                 name="contract_open_cancellation_iff_cancelling",
             ),
+            models.CheckConstraint(
+                condition=Q(
+                    client_fee_permille__lte=fees.MAX_PERMILLE,
+                    lancer_fee_permille__lte=fees.MAX_PERMILLE,
+                ),
+                name="contract_fee_rates_valid",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -184,9 +200,11 @@ class Milestone(models.Model):
     )
     # Whole yen held in escrow: 0 until escrowed, then `amount` (kept after release as record).
     escrow_amount = models.BigIntegerField(_("escrow amount"), default=0)
-    # B6: client-side fee charged with the escrow (fixed when the escrow is requested); >= 0.
+    # B6: client-side fee charged with the escrow, at the contract's rate (fixed when the
+    # lancer agrees to the milestone); >= 0.
     client_fee = models.BigIntegerField(_("client system fee"), default=0)
-    # B6: lancer-side fee deducted on acceptance (fixed when the escrow is requested); >= 0.
+    # B6: lancer-side fee deducted on acceptance, at the contract's rate (fixed when the
+    # lancer agrees to the milestone); >= 0.
     lancer_fee = models.BigIntegerField(_("lancer system fee"), default=0)
     # The client's payment into escrow (入金確認 by the operators), once requested.
     payment = models.OneToOneField(

@@ -19,16 +19,14 @@ from ukeoi.contracts.enums import (
     MilestoneStatus,
     RatingValue,
 )
+from ukeoi.core.fees import FeeRates, permille_text
 from ukeoi.jobs.rules import (
-    CLIENT_FEE_PERMILLE,
-    LANCER_FEE_PERMILLE,
     MAX_YEN,
     Problems,
     Refusal,
-    fee,
 )
 
-__all__ = ["CLIENT_FEE_PERMILLE", "LANCER_FEE_PERMILLE", "Refusal", "fee"]
+__all__ = ["Refusal"]
 
 MILESTONE_TITLE_MAX = 100
 MAX_MILESTONES = 20
@@ -67,35 +65,26 @@ class Fees:
 
     @property
     def client_fee_percent(self) -> str:
-        return _permille_text(self.client_fee_permille)
+        return permille_text(self.client_fee_permille)
 
     @property
     def lancer_fee_percent(self) -> str:
-        return _permille_text(self.lancer_fee_permille)
+        return permille_text(self.lancer_fee_permille)
 
 
-def _permille_text(permille: int) -> str:
-    whole, tenth = divmod(permille, 10)
-    return f"{whole}.{tenth}" if tenth else str(whole)
-
-
-def fees_for(
-    amount: int,
-    *,
-    client_permille: int = CLIENT_FEE_PERMILLE,
-    lancer_permille: int = LANCER_FEE_PERMILLE,
-) -> Fees:
-    """B6: fees in whole yen, each rounded down (jobs.rules.fee)."""
-    client_fee = fee(amount, client_permille)
-    lancer_fee = fee(amount, lancer_permille)
+def fees_for(amount: int, rates: FeeRates) -> Fees:
+    """B6: the fees of a milestone amount at its contract's rates (`core.fees.rates_of`),
+    in whole yen, each rounded down."""
+    client_fee = rates.client_fee(amount)
+    lancer_fee = rates.lancer_fee(amount)
     return Fees(
         amount=amount,
         client_fee=client_fee,
         client_total=amount + client_fee,
         lancer_fee=lancer_fee,
         lancer_net=amount - lancer_fee,
-        client_fee_permille=client_permille,
-        lancer_fee_permille=lancer_permille,
+        client_fee_permille=rates.client_permille,
+        lancer_fee_permille=rates.lancer_permille,
     )
 
 

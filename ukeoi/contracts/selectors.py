@@ -1,6 +1,5 @@
-"""Reads of the contracts app: list pages, the contract page's facts (steps, who acts next,
-fees shown before each action), the withdrawal blockers (W1), ratings (B5, A4, A6) and the
-counterpart check (A2)."""
+"""Reads of the contracts app: list pages, the contract page's facts (steps, who acts
+next), the withdrawal blockers (W1), ratings (B5, A4, A6) and the counterpart check (A2)."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,15 +24,6 @@ from ukeoi.contracts.enums import (
 from ukeoi.contracts.models import Cancellation, Contract, Delivery, Milestone, Rating
 from ukeoi.core.errors import NotFound
 from ukeoi.jobs.enums import PaymentStatus
-
-
-def current_fees(amount: int) -> rules.Fees:
-    """B6: every fee of `amount` under the operator's settings, to show before escrow and
-    acceptance."""
-    from ukeoi.contracts.services import current_fees as fees
-
-    return fees(amount)
-
 
 # --- Lists ----------------------------------------------------------------------------------
 

@@ -14,7 +14,8 @@ client's payments and sends `jobs.signals.client_payment_confirmed`. The receive
 milestone's escrow (`escrow_account("contracts.milestone", pk)`) + client fee revenue.
 jobs never imports contracts (DESIGN.md's dependency direction).
 
-Money:
+Money (B6: every fee at the contract's rates, the ones in force when it was made and stored
+on it, `ukeoi.core.fees`; a milestone's fees are fixed when the lancer agrees to it):
 - acceptance: escrow -> lancer reward (amount - lancer fee) + lancer fee revenue,
   key `milestone:<pk>:accept`;
 - B4 step (2) and B7 inactivity: escrow -> the client's refunds account, and the client fee
@@ -32,7 +33,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, NoReturn
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import transaction
@@ -60,7 +60,7 @@ from ukeoi.contracts.locks import (
 )
 from ukeoi.contracts.models import Cancellation, Contract, Delivery, Milestone, Rating
 from ukeoi.contracts.rules import MilestoneDraft
-from ukeoi.core import clock
+from ukeoi.core import clock, fees
 from ukeoi.core.audit import audit
 from ukeoi.core.errors import ApplicationError, Conflict, InvalidInput, NotAllowed, NotFound
 from ukeoi.core.mail import absolute_url, notify
@@ -89,7 +89,6 @@ __all__ = [
     "contract_complete",
     "contract_create_from_proposal",
     "contracts_auto_step",
-    "current_fees",
     "milestone_accept",
     "milestone_deliver",
     "milestone_escrow",
@@ -127,16 +126,6 @@ def _refuse(refusal: Refusal) -> NoReturn:
         ActionNotAllowed if refusal.status == 403 else ActionRefused
     )
     raise error_class(refusal.message, code=refusal.code)
-
-
-def current_fees(amount: int) -> rules.Fees:
-    """B6: the fees of `amount` under the operator's settings (CLIENT_FEE_PERMILLE,
-    LANCER_FEE_PERMILLE; defaults 5.5 % and 16.5 %)."""
-    return rules.fees_for(
-        amount,
-        client_permille=getattr(settings, "CLIENT_FEE_PERMILLE", rules.CLIENT_FEE_PERMILLE),
-        lancer_permille=getattr(settings, "LANCER_FEE_PERMILLE", rules.LANCER_FEE_PERMILLE),
-    )
 
 
 def _mail(recipient: User, template: str, **context: Any) -> None:
@@ -320,6 +309,8 @@ def contract_create_from_proposal(*, actor: User | None, proposal_id: int) -> Co
             return existing
         job = proposal.job
         now = clock.now()
+        # B6: the contract is the agreement: charged at the rates in force now, for good.
+        rates = fees.rates_in_force()
         contract = Contract.objects.create(
             job=job,
             proposal=proposal,
@@ -328,6 +319,8 @@ def contract_create_from_proposal(*, actor: User | None, proposal_id: int) -> Co
             thread=getattr(proposal, "thread", None),
             title=job.title,
             status=ContractStatus.AGREEING,
+            client_fee_permille=rates.client_permille,
+            lancer_fee_permille=rates.lancer_permille,
             created_at=now,
             updated_at=now,
             last_activity_at=now,
@@ -349,6 +342,8 @@ def contract_create_from_proposal(*, actor: User | None, proposal_id: int) -> Co
                 "proposal": proposal.pk,
                 "milestone": milestone.pk,
                 "amount": milestone.amount,
+                "client_fee_permille": contract.client_fee_permille,
+                "lancer_fee_permille": contract.lancer_fee_permille,
             },
         )
         # No mail of its own: jobs tells the lancer the proposal was selected, and the
@@ -420,7 +415,8 @@ def milestones_propose(
 
 def milestones_agree(*, actor: User, contract_id: int) -> Contract:
     """The lancer agrees to the proposed milestones: they await escrow, with their fees
-    fixed (B6), and the contract is in progress. Refused if either side has withdrawn (W6)."""
+    fixed at the contract's rates (B6), and the contract is in progress. Refused if either
+    side has withdrawn (W6)."""
     with transaction.atomic():
         locked = _lock(actor, contract_id)
         contract = locked.contract
@@ -433,11 +429,12 @@ def milestones_agree(*, actor: User, contract_id: int) -> Contract:
             _refuse(refusal)
         _refuse_if_other_withdrawn(locked, actor)
         now = clock.now()
+        rates = fees.rates_of(contract)
         for milestone in proposed:
-            fees = current_fees(milestone.amount)
+            milestone_fees = rules.fees_for(milestone.amount, rates)
             milestone.agreed_at = now
-            milestone.client_fee = fees.client_fee
-            milestone.lancer_fee = fees.lancer_fee
+            milestone.client_fee = milestone_fees.client_fee
+            milestone.lancer_fee = milestone_fees.lancer_fee
             _move_milestone(
                 milestone,
                 MilestoneStatus.AWAITING_ESCROW,
@@ -462,8 +459,9 @@ def milestones_agree(*, actor: User, contract_id: int) -> Contract:
 
 def milestone_escrow(*, actor: User, milestone_id: int) -> Milestone:
     """B3: the client asks to escrow (仮払い) an agreed milestone: a client payment of
-    amount + client fee (B6) is created and its transfer instructions mailed; the milestone
-    is escrowed when an operator confirms the transfer (`jobs.client_payment_confirm`).
+    amount + client fee (B6, as fixed at agreement) is created and its transfer instructions
+    mailed; the milestone is escrowed when an operator confirms the transfer
+    (`jobs.client_payment_confirm`).
     Idempotent: asking again while the payment is pending returns the milestone unchanged.
     W6: refused for a withdrawn client or lancer."""
     contract_id = _contract_of_milestone(milestone_id, actor=actor)
@@ -488,14 +486,14 @@ def milestone_escrow(*, actor: User, milestone_id: int) -> Milestone:
         if refusal is not None:
             _refuse(refusal)
         _refuse_if_other_withdrawn(locked, actor)
-        fees = current_fees(milestone.amount)
+        # B6: the fees fixed when the lancer agreed, at the contract's rates.
         payment = ClientPayment.objects.create(
             client_id=contract.client_id,
             purpose=PaymentPurpose.MILESTONE,
             job_id=contract.job_id,
             escrow_amount=milestone.amount,
-            client_fee=fees.client_fee,
-            amount=fees.client_total,
+            client_fee=milestone.client_fee,
+            amount=milestone.client_total,
         )
         audit(
             actor=actor,
@@ -509,14 +507,12 @@ def milestone_escrow(*, actor: User, milestone_id: int) -> Milestone:
             },
         )
         milestone.payment = payment
-        milestone.client_fee = fees.client_fee
-        milestone.lancer_fee = fees.lancer_fee
-        milestone.save(update_fields=["payment", "client_fee", "lancer_fee"])
+        milestone.save(update_fields=["payment"])
         audit(
             actor=actor,
             subject=milestone,
             action="milestone.escrow_requested",
-            after={"payment": payment.pk, "client_total": fees.client_total},
+            after={"payment": payment.pk, "client_total": payment.amount},
         )
         now = clock.now()
         _touch(contract, now)

@@ -43,6 +43,7 @@ from ukeoi.contracts.forms import (
 )
 from ukeoi.contracts.models import Cancellation, Contract, Delivery, Milestone
 from ukeoi.core.errors import ApplicationError, NotFound
+from ukeoi.core.fees import rates_of
 from ukeoi.core.forms import apply_error
 from ukeoi.jobs import selectors as job_selectors
 from ukeoi.jobs import services as job_services
@@ -307,7 +308,7 @@ def _detail(
         "thread_messages": thread_messages,
         "message_form": bound.message or MessageForm(prefix="message"),
         "trust": job_selectors.trust_signals_get([contract.client, contract.lancer]),
-        "fee_rates": selectors.current_fees(100),
+        "fee_rates": rates_of(contract),
     }
     return render(request, "contracts/contract_detail.html", context, status=status)
 

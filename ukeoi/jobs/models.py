@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ukeoi.core import clock
+from ukeoi.core import clock, fees
 from ukeoi.jobs.enums import (
     JOB_LIVE_STATUSES,
     JobCategory,
@@ -44,6 +44,16 @@ class Job(models.Model):
     units = models.PositiveIntegerField(_("units"), null=True, blank=True)
     # B1: proposals are taken until this moment; the periodic task closes the job after it.
     deadline = models.DateTimeField(_("proposal deadline"), db_index=True)
+    # B6: the fee rates in force when the job was posted (permille, ukeoi.core.fees). A
+    # competition or task is the agreement itself: its payment, prize and unit rewards are
+    # charged at these, whatever the operator sets later. A project's contracts take their
+    # own rates when the lancer is hired; these are not used for its money.
+    client_fee_permille = models.PositiveSmallIntegerField(
+        _("client fee rate (‰)"), default=fees.client_permille_in_force
+    )
+    lancer_fee_permille = models.PositiveSmallIntegerField(
+        _("lancer fee rate (‰)"), default=fees.lancer_permille_in_force
+    )
     # awaiting_payment -> open -> closed (JOB_TRANSITIONS); only an open job takes proposals.
     status = models.CharField(_("status"), max_length=20, choices=JobStatus.choices)
     created_at = models.DateTimeField(_("posted"), default=clock.now)
@@ -90,6 +100,13 @@ class Job(models.Model):
                 condition=Q(status=JobStatus.CLOSED, closed_at__isnull=False)
                 | (~Q(status=JobStatus.CLOSED) & Q(closed_at__isnull=True)),
                 name="job_closed_at_iff_closed",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    client_fee_permille__lte=fees.MAX_PERMILLE,
+                    lancer_fee_permille__lte=fees.MAX_PERMILLE,
+                ),
+                name="job_fee_rates_valid",
             ),
         ]
 

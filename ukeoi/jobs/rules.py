@@ -32,10 +32,8 @@ PROPOSAL_MESSAGE_MAX = 5000
 NOTE_MAX = 2000
 MESSAGE_MAX = 4000
 UNIT_CONTENT_MAX = 5000
-# B6 defaults (tax included), until the operator's fee setting arrives with the contracts
-# issue: 5.5 % charged to the client on escrow, 16.5 % to the lancer on release.
-CLIENT_FEE_PERMILLE = 55
-LANCER_FEE_PERMILLE = 165
+# B6: the fee rates and the fee of an amount are ukeoi.core.fees's (the operator's settings,
+# stored on each agreement).
 
 Problems = dict[str, list[Any]]
 
@@ -53,11 +51,6 @@ class Refusal:
 
 def _add(problems: Problems, field: str, message: str | Promise) -> None:
     problems.setdefault(field, []).append(message)
-
-
-def fee(amount: int, permille: int) -> int:
-    """B6: a system fee in whole yen, rounded down (切り捨て)."""
-    return amount * permille // 1000
 
 
 def _check_yen(problems: Problems, field: str, value: int | None, *, required: bool) -> None:

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ukeoi.accounts.models import User
-from ukeoi.core import clock
+from ukeoi.core import clock, fees
 from ukeoi.core.audit import audit
 from ukeoi.core.errors import ApplicationError, Conflict, InvalidInput, NotAllowed, NotFound
 from ukeoi.core.mail import absolute_url, notify
@@ -124,6 +124,8 @@ def job_post(
         raise InvalidInput.of(problems)
     budget = rules.job_budget(draft)
     assert draft.deadline is not None  # job_draft_problems requires it
+    # B6: a competition or task is charged at the rates in force now, for good.
+    rates = fees.rates_in_force()
     with transaction.atomic():
         client = _lock_active(actor)[actor.pk]
         job = Job.objects.create(
@@ -138,6 +140,8 @@ def job_post(
             unit_reward=budget.unit_reward,
             units=budget.units,
             status=rules.initial_job_status(draft.format),
+            client_fee_permille=rates.client_permille,
+            lancer_fee_permille=rates.lancer_permille,
         )
         audit(
             actor=actor,
@@ -148,6 +152,8 @@ def job_post(
                 "status": job.status,
                 "budget_min": job.budget_min,
                 "budget_max": job.budget_max,
+                "client_fee_permille": job.client_fee_permille,
+                "lancer_fee_permille": job.lancer_fee_permille,
             },
         )
         if job.needs_payment:
@@ -169,7 +175,8 @@ def _payment_create(*, job: Job, actor: User) -> ClientPayment:
         else PaymentPurpose.TASK_BUDGET
     )
     escrow_amount = job.budget_min
-    client_fee = rules.fee(escrow_amount, rules.CLIENT_FEE_PERMILLE)
+    # B6: at the rates stored on the job when it was posted (the agreement's).
+    client_fee = fees.rates_of(job).client_fee(escrow_amount)
     payment = ClientPayment.objects.create(
         client_id=job.client_id,
         purpose=purpose,
@@ -511,9 +518,10 @@ def _client_action(action: str, *, actor: User, proposal_id: int) -> Proposal:
 
 def _release_prize(*, job: Job, proposal: Proposal, lancer: User) -> None:
     """B1, B6, M2: a competition's prize goes from its escrow to the winner's reward balance
-    minus the lancer fee; once per winning entry (the key)."""
+    minus the lancer fee at the competition's rate (stored when it was posted); once per
+    winning entry (the key)."""
     prize = job.budget_min
-    lancer_fee = rules.fee(prize, rules.LANCER_FEE_PERMILLE)
+    lancer_fee = fees.rates_of(job).lancer_fee(prize)
     legs = [(_job_escrow(job), -prize), (ledger.reward_account(lancer=lancer), prize - lancer_fee)]
     if lancer_fee:
         legs.append((ledger.platform_account(kind=AccountKind.FEE_REVENUE_LANCER), lancer_fee))
@@ -702,10 +710,11 @@ def _task_decide(*, actor: User, submission_id: int, target: str) -> TaskSubmiss
 
 def _release_unit(*, job: Job, submission: TaskSubmission, lancer: User) -> None:
     """B6, M2: an approved unit's reward leaves the task's escrow for the lancer's reward
-    balance, minus the lancer's system fee; once per unit (the key)."""
+    balance, minus the lancer's system fee at the task's rate (stored when it was posted);
+    once per unit (the key)."""
     assert job.unit_reward is not None
     reward = job.unit_reward
-    lancer_fee = rules.fee(reward, rules.LANCER_FEE_PERMILLE)
+    lancer_fee = fees.rates_of(job).lancer_fee(reward)
     legs = [
         (ledger.escrow_account(subject_type=ESCROW_SUBJECT, subject_id=job.pk), -reward),
         (ledger.reward_account(lancer=lancer), reward - lancer_fee),
