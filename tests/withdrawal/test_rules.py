@@ -64,7 +64,12 @@ LISTS: dict[str, str] = {
 }
 
 
-@settings(suppress_health_check=[HealthCheck.too_slow])
+# Facts with many items each are slow to draw on a busy machine; the draw is pure Python,
+# so its speed says nothing about the code under test.
+SLOW_DRAW = settings(suppress_health_check=[HealthCheck.too_slow])
+
+
+@SLOW_DRAW
 @given(facts_strategy, st.booleans())
 def test_w1_exactly_the_conditions_that_hold_in_w1_order(
     facts: WithdrawalFacts, consented: bool
@@ -78,9 +83,7 @@ def test_w1_exactly_the_conditions_that_hold_in_w1_order(
     assert [b.code for b in blockers] == sorted((b.code for b in blockers), key=BLOCKER_ORDER.index)
 
 
-# Facts with up to hundreds of items each are slow to draw on a busy machine; the draw is
-# pure Python, so its speed says nothing about the code under test.
-@settings(suppress_health_check=[HealthCheck.too_slow])
+@SLOW_DRAW
 @given(facts_strategy)
 def test_w2_each_blocker_carries_at_most_20_items_the_count_and_its_day(
     facts: WithdrawalFacts,
@@ -95,6 +98,7 @@ def test_w2_each_blocker_carries_at_most_20_items_the_count_and_its_day(
             assert blocker.count == source.count
 
 
+@SLOW_DRAW
 @given(facts_strategy)
 def test_w2_w5_balance_blocker_says_whether_it_can_be_paid(facts: WithdrawalFacts) -> None:
     balance = [b for b in withdrawal_blockers(facts) if b.code == BlockerCode.REWARD_BALANCE]
@@ -108,12 +112,14 @@ def test_w2_w5_balance_blocker_says_whether_it_can_be_paid(facts: WithdrawalFact
     assert blocker.clears_on == (facts.next_payout_on if payable else None)
 
 
+@SLOW_DRAW
 @given(facts_strategy)
 def test_w4_form_offered_iff_only_the_balance_is_left(facts: WithdrawalFacts) -> None:
     blockers = withdrawal_blockers(facts)
     assert form_available(blockers) == all(b.code == BlockerCode.REWARD_BALANCE for b in blockers)
 
 
+@SLOW_DRAW
 @given(facts_strategy, st.booleans(), st.none() | st.integers(min_value=0, max_value=50_000))
 def test_w1_w5_withdrawal_allowed_exactly_when_nothing_holds_but_a_consented_balance(
     facts: WithdrawalFacts, forfeit: bool, amount: int | None
@@ -134,6 +140,7 @@ def test_w1_w5_withdrawal_allowed_exactly_when_nothing_holds_but_a_consented_bal
         assert refusal.status in (400, 409)
 
 
+@SLOW_DRAW
 @given(facts_strategy, st.sampled_from(BalanceChoice.values))
 def test_w9_request_only_when_everything_left_clears_on_its_own(
     facts: WithdrawalFacts, choice: str
@@ -151,6 +158,7 @@ def test_w9_request_only_when_everything_left_clears_on_its_own(
         assert can_request_when_clear(facts)
 
 
+@SLOW_DRAW
 @given(facts_strategy, st.sampled_from(BalanceChoice.values))
 def test_w9_runner_withdraws_only_when_a_forfeit_withdrawal_is_allowed(
     facts: WithdrawalFacts, choice: str
