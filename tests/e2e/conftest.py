@@ -140,6 +140,20 @@ def submit(form: Locator) -> Response:
     return response
 
 
+def open_account_menu(page: Page) -> Locator:
+    """Show the account links (profile, account settings, sign out) and return them: from
+    1024px up they drop down from the display name, below they are part of the menu
+    (issue 14)."""
+    links = page.locator(".site-header .account-links")
+    if page.locator(".site-header .menu-button").is_visible():
+        if not page.locator("#site-menu").is_visible():
+            page.locator(".site-header .menu-button").click()
+    elif not links.is_visible():
+        page.locator(".site-header .who").click()
+    expect(links).to_be_visible()
+    return links
+
+
 def admin_sign_in(page: Page, url: Callable[..., str], *, email: str, password: str) -> None:
     """Sign an operator in to the admin (its own sign-in form)."""
     page.goto(url("admin:login"))

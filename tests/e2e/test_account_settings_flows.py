@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.e2e.conftest import shot, sign_in, submit, tr
+from tests.e2e.conftest import open_account_menu, shot, sign_in, submit, tr
 from tests.factories import DEFAULT_PASSWORD, PNG_BYTES, UserFactory
 from ukeoi.accounts import services
 from ukeoi.accounts.enums import VerificationStatus
@@ -43,7 +43,7 @@ def api_me_status(token: str) -> int:
 
 
 def test_api_token_is_shown_once_works_and_can_be_revoked(page: Page, url: Url, user: User) -> None:
-    page.locator(f".site-header a[href='{reverse('accounts:settings')}']").click()
+    open_account_menu(page).locator(f"a[href='{reverse('accounts:settings')}']").click()
     expect(page).to_have_url(url("accounts:settings"))
     expect(page.locator("main")).to_contain_text("yui@example.jp")
     expect(page.locator("main")).to_contain_text("yui_backend")
@@ -120,7 +120,7 @@ def test_change_password_then_sign_in_with_it(page: Page, url: Url, user: User) 
     user.refresh_from_db()
     assert user.check_password("hanabi-natsu-matsuri-8")
 
-    submit(page.locator(".site-header form[action$='/logout/']"))
+    submit(open_account_menu(page).locator("form[action$='/logout/']"))
     sign_in(page, url, email="yui@example.jp", password="hanabi-natsu-matsuri-8")
     expect(page.locator(".site-header .who")).to_have_text("中村 結衣")
 

@@ -14,7 +14,7 @@ from django.utils import translation
 from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from tests.e2e.conftest import JAPANESE, shot, sign_in, submit, tr
+from tests.e2e.conftest import JAPANESE, open_account_menu, shot, sign_in, submit, tr
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 from ukeoi.accounts.models import User
 from ukeoi.accounts.validators import username_validator
@@ -55,7 +55,7 @@ def test_register_sign_out_and_sign_in_with_email(page: Page, url: Url) -> None:
     assert user.email.lower() == "hanako.sato@example.jp"
     assert user.language == "ja"
 
-    submit(page.locator(".site-header form[action$='/logout/']"))
+    submit(open_account_menu(page).locator("form[action$='/logout/']"))
     expect(page).to_have_url(url("home"))
     expect(page.locator(".site-header .who")).to_have_count(0)
     expect(page.locator(f".site-header a[href='{reverse('accounts:login')}']")).to_be_visible()

@@ -26,7 +26,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.contracts.support import assert_ledger_clean
 from tests.e2e import withdrawal_support as state
-from tests.e2e.conftest import shot, sign_in, submit, tr
+from tests.e2e.conftest import open_account_menu, shot, sign_in, submit, tr
 from tests.factories import DEFAULT_PASSWORD
 from ukeoi.accounts.models import User
 from ukeoi.contracts.enums import CancellationStep, ContractStatus, MilestoneStatus
@@ -62,14 +62,16 @@ def client_page(browser: Browser, browser_context_args: dict[str, Any]) -> Any:
 
 def expect_header_one_line(page: Page, name: str) -> None:
     """The header's links sit on one line beside the brand (from 1024px up), the display
-    name cut with an ellipsis if need be and given in full as its title."""
+    name shown in full, never cut (issue 14)."""
     brand = page.locator(".site-header .brand").bounding_box()
     nav = page.locator(".site-header .main-nav").bounding_box()
     assert brand is not None
     assert nav is not None
     assert nav["height"] < 40, nav
     assert abs((nav["y"] + nav["height"] / 2) - (brand["y"] + brand["height"] / 2)) < 12
-    expect(page.locator(".site-header .who")).to_have_attribute("title", name)
+    who = page.locator(".site-header .who")
+    expect(who).to_have_text(name)
+    assert who.evaluate("(el) => el.scrollWidth <= el.clientWidth")
 
 
 def row(page: Page, code: str) -> Locator:
@@ -132,7 +134,7 @@ def test_lancer_clears_every_condition_and_withdraws_following_the_guide(
 
     # STEP②: マイページ → ログイン情報変更 (account settings) → 「退会を希望される方は こちら」.
     sign_in(page, url, email=lancer.email, password=DEFAULT_PASSWORD)
-    page.locator(".site-header").get_by_role("link", name=tr("ja", "Account settings")).click()
+    open_account_menu(page).get_by_role("link", name=tr("ja", "Account settings")).click()
     expect(page).to_have_url(url("accounts:settings"))
     link = page.locator("#withdrawal-link")
     link.scroll_into_view_if_needed()
