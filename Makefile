@@ -46,9 +46,10 @@ typecheck: setup
 
 check: lint typecheck
 
-# Refresh the catalogues after changing strings (needs GNU gettext); the .mo files are committed.
+# Refresh the Japanese catalogue after changing strings (needs GNU gettext); the .mo is committed.
+# English is the source language: Django shows the msgid, so there is no en catalogue.
 messages: setup
-	cd ukeoi && ../$(PY) ../manage.py makemessages -l ja -l en --no-obsolete --no-location
+	cd ukeoi && ../$(PY) ../manage.py makemessages -l ja --no-obsolete --no-location
 	cd ukeoi && ../$(PY) ../manage.py compilemessages
 
 messages-check: setup

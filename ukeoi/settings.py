@@ -135,6 +135,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", _("Japanese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "ukeoi" / "locale"]
+# One date style per kind (2026年12月18日, 2026年12月18日 15:23): ukeoi/formats, docs/glossary.md.
+FORMAT_MODULE_PATH = ["ukeoi.formats"]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True

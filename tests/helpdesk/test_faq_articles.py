@@ -79,7 +79,7 @@ class TestSeededArticles:
             "追記",
             "募集期限",
             "7日間",
-            "報酬の破棄に同意",
+            "の破棄に同意する",
             "1,000円未満",
             "解消したら退会する",
         ):
@@ -104,7 +104,7 @@ class TestSeededArticles:
     ) -> None:
         """B4, B7."""
         body = FaqArticle.objects.get(slug="cancel-contract").body_ja
-        for phrase in ("仮払いキャンセル", "計画削除", "承諾", "7日間", "1年間", "1か月前"):
+        for phrase in ("仮払いキャンセル", "計画削除", "承認", "7日間", "1年間", "1か月前"):
             assert phrase in body
         assert render_faq_body(body).count("<li>") >= 5
 

@@ -126,7 +126,7 @@ class TestContactForm:
         page = client.get(CONTACT, {"subject": "退会できない"})
 
         titles = [a.title for a in page.context["suggestions"]]
-        assert "退会できないときは(6つの条件と解消方法)" in titles
+        assert "退会できないときは（6つの条件と解消方法）" in titles
 
 
 class TestRateLimit:

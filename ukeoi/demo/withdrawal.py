@@ -21,20 +21,20 @@ def demo_withdrawal() -> int:
         user = accounts.user_register(
             email=EMAIL,
             username="demo_former",
-            display_name="元ランサー(退会済み)",
+            display_name="元ランサー（退会済み）",
             password=PASSWORD,
         )
         accounts.portfolio_item_add(
             actor=user,
             title="飲食店のメニュー表デザイン",
-            description="A4両面のメニュー表(デモ用の作品)",
+            description="A4両面のメニュー表（デモ用の作品）",
             url="",
         )
         withdrawal.account_withdraw(
             actor=user,
             password=PASSWORD,
             reason="no_longer_needed",
-            comments="お世話になりました。(デモ)",
+            comments="お世話になりました。（デモ）",
             keep_profile=True,
         )
     return 1

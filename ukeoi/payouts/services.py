@@ -32,6 +32,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from ukeoi.accounts.enums import AccountStatus
@@ -151,13 +152,13 @@ def _check_close_date(close_date: date) -> calendar.PayoutCycle:
                 "%(date)s is not a close date: payouts close on the 15th and on the last day "
                 "of each month."
             )
-            % {"date": close_date.isoformat()},
+            % {"date": date_format(close_date)},
             code="not_a_close_date",
         )
     if close_date >= clock.today():
         raise ApplicationError(
             _("The close of %(date)s has not ended yet: its batch can run from the next day on.")
-            % {"date": close_date.isoformat()},
+            % {"date": date_format(close_date)},
             code="close_not_ended",
         )
     return calendar.cycle_for_close(close_date)
