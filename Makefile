@@ -15,12 +15,15 @@ $(VENV)/.synced: pyproject.toml uv.lock
 
 setup: $(VENV)/.synced
 
+# `make run RUN_ADDR=127.0.0.1:8101` serves elsewhere; links in mail follow (SITE_URL unset).
+RUN_ADDR ?= 127.0.0.1:8000
+
 run: export DEBUG = true
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_bank_master
 	$(PY) manage.py demo_data
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver $(RUN_ADDR)
 
 browser:
 	@bash scripts/ensure-browser.sh

@@ -1,11 +1,14 @@
 """The one settings module. Everything that differs between machines comes from the
 environment (or a `.env` file beside manage.py); `.env.example` documents each variable."""
 
+import sys
 from pathlib import Path
 
 import environ
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
+
+from ukeoi.core import siteurl
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -201,8 +204,11 @@ SESSION_CACHE_SECONDS = env.int("SESSION_CACHE_SECONDS", default=300)
 # Mail. EMAIL_URL chooses the transport (smtp://user:pass@host:587 with TLS: submission://).
 # Without it, DEBUG writes every mail to the dev outbox (var/outbox, listed at /dev/outbox/).
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ukeoi <noreply@ukeoi.localhost>")
-# The site's public address, without a trailing slash: links in mail are built on it.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The site's public address, without a trailing slash: links in mail are built on it (never
+# on a request's Host header). Unset or empty, it is the address `manage.py runserver`
+# serves (`make run RUN_ADDR=127.0.0.1:8101` mails links to port 8101), else
+# http://127.0.0.1:8000 (ukeoi.core.siteurl).
+SITE_URL = (env.str("SITE_URL", default="") or siteurl.default(sys.argv)).rstrip("/")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 OUTBOX_DIR = env.path("OUTBOX_DIR", default=BASE_DIR / "var" / "outbox")
 if env.str("EMAIL_URL", default=""):

@@ -104,6 +104,13 @@ def help_centre() -> Iterator[None]:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _mail_links_to_the_live_server(live_server: LiveServer, settings: Any) -> None:
+    """Links in mail start with SITE_URL (never the Host header, issue 14 item 3): here the
+    live server's address, as a deployment sets its own."""
+    settings.SITE_URL = live_server.url
+
+
 @pytest.fixture
 def url(live_server: LiveServer) -> Callable[..., str]:
     """``url("accounts:login")``: the live server's absolute address of a named route."""

@@ -4,12 +4,14 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ukeoi.accounts.enums import BankAccountType, DocumentType, Language, Prefecture
 from ukeoi.accounts.fields import NormalEmailFormField
 from ukeoi.accounts.models import User
 from ukeoi.accounts.validators import USERNAME_PATTERN, normalize_email
+from ukeoi.core.mail import absolute_url, send_templated_mail
 
 
 class RegisterForm(forms.Form):
@@ -73,7 +75,12 @@ class SignInForm(AuthenticationForm):
 
 class PasswordResetRequestForm(PasswordResetForm):
     """A3: the reset page. The address is looked up in its normal form (A5), as at sign-in:
-    an address typed with the IME in full-width mode reaches its account."""
+    an address typed with the IME in full-width mode reaches its account.
+
+    Django makes the one-time token (and checks it on the confirm page); the mail goes
+    through the outbox like every other mail (core.mail: kept until the SMTP server has
+    taken it, retried, swept), and its link starts with SITE_URL, never with the Host
+    header of the request that asked for it."""
 
     email = NormalEmailFormField(
         label=_("E-mail address"),
@@ -85,6 +92,29 @@ class PasswordResetRequestForm(PasswordResetForm):
         """Active accounts (never a withdrawn one) whose address is this one, with a password."""
         users = User.objects.filter(email=normalize_email(email), is_active=True)
         return (user for user in users if user.has_usable_password())
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        """Called by `save()` once per account, with Django's uid and token in `context`.
+        The mail is in the account's mail language, like every mail to it."""
+        user = context["user"]
+        path = reverse(
+            "accounts:password_reset_confirm",
+            kwargs={"uidb64": context["uid"], "token": context["token"]},
+        )
+        send_templated_mail(
+            to=to_email,
+            template="password_reset",
+            context={"user": user, "reset_url": absolute_url(path)},
+            language=user.language,
+        )
 
 
 class DisplayNameForm(forms.Form):

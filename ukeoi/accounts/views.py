@@ -84,12 +84,10 @@ class PasswordChangeView(InvalidIs400, auth_views.PasswordChangeView):
 
 
 class PasswordResetView(InvalidIs400, auth_views.PasswordResetView):
-    """A3: the reset page; the mail goes out in the language the page is shown in."""
+    """A3: the reset page. The form puts the mail in the outbox (mail/password_reset_*)."""
 
     form_class = PasswordResetRequestForm
     template_name = "accounts/password_reset.html"
-    email_template_name = "mail/password_reset_body.txt"
-    subject_template_name = "mail/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def form_valid(self, form: Any) -> HttpResponse:
