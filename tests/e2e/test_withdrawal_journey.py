@@ -22,7 +22,7 @@ from django.core.mail import EmailMessage
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
 
 from tests.contracts.support import assert_ledger_clean
 from tests.e2e import withdrawal_support as state
@@ -72,6 +72,41 @@ def expect_header_one_line(page: Page, name: str) -> None:
     who = page.locator(".site-header .who")
     expect(who).to_have_text(name)
     assert who.evaluate("(el) => el.scrollWidth <= el.clientWidth")
+
+
+PHONE: ViewportSize = {"width": 390, "height": 844}
+
+
+def expect_rows_stacked(page: Page) -> None:
+    """Issue 14 item 6: in each checklist row that holds, what it means for the withdrawal
+    (「このままでは退会できません」) sits below the row's state, and the row's text starts below
+    both, never squeezed beside them."""
+    rows = page.locator("#checklist li[data-state=blocked]")
+    for index in range(rows.count()):
+        blocked = rows.nth(index)
+        title = blocked.locator(".row-state").bounding_box()
+        state_ = blocked.locator(".state").bounding_box()
+        text = blocked.locator(":scope > p").first.bounding_box()
+        assert title is not None
+        assert state_ is not None
+        assert text is not None
+        assert state_["y"] >= title["y"] + title["height"] - 2, (title, state_)
+        assert text["y"] >= state_["y"] + state_["height"] - 1, (state_, text)
+
+
+def phone_shot(page: Page, name: str) -> None:
+    """The page as a phone shows it (390 × 844; issue 14): nothing runs off the side of the
+    screen. Then back to the laptop window."""
+    laptop = page.viewport_size
+    assert laptop is not None
+    page.set_viewport_size(PHONE)
+    try:
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"{name}: the page is {width}px wide on a phone"
+        expect_rows_stacked(page)
+        shot(page, name)
+    finally:
+        page.set_viewport_size(laptop)
 
 
 def row(page: Page, code: str) -> Locator:
@@ -176,6 +211,7 @@ def test_lancer_clears_every_condition_and_withdraws_following_the_guide(
     ).to_have_attribute("href", contract.get_absolute_url())
     expect(page.locator("#ready")).to_have_count(0)
     shot(page, "withdrawal_journey_02_three_things_in_the_way")
+    phone_shot(page, "withdrawal_journey_02_three_things_in_the_way_phone")
 
     # The form is not offered yet; going there directly leads back with the reason.
     page.goto(url("withdrawal:form"))
@@ -307,6 +343,7 @@ def test_lancer_clears_every_condition_and_withdraws_following_the_guide(
         "提案中の提案：なし"
     )
     shot(page, "withdrawal_journey_17_only_the_balance_left")
+    phone_shot(page, "withdrawal_journey_17_only_the_balance_left_phone")
     # The guide's warning (報酬放棄): the help page on the balance is one click away.
     page.locator("#withdrawal-help a[href$='/balance-at-withdrawal/']").click()
     expect(page.locator("main h1")).to_be_visible()

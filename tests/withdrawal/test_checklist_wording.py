@@ -121,7 +121,7 @@ NOTHING_JA = {
     "open_job": "募集中の依頼：なし",
     "pending_proposal": "提案中の提案：なし",
     "contract_in_progress": "進行中の契約：なし",
-    "unfinished_payment": "支払い待ちなどの未完了の取引：なし",
+    "unfinished_payment": "支払い待ちなどの取引：なし",
     "payout_in_progress": "振込中の報酬：なし",
     "reward_balance": "報酬残高：なし",
 }
@@ -160,7 +160,7 @@ HOLDS_JA = {
     "open_job": ("✖", "募集中の依頼：あり（2件）"),
     "pending_proposal": ("✖", "提案中の提案：あり（2件）"),
     "contract_in_progress": ("✖", "進行中の契約：あり（1件）"),
-    "unfinished_payment": ("✖", "支払い待ちなどの未完了の取引：あり（1件）"),
+    "unfinished_payment": ("✖", "支払い待ちなどの取引：あり（1件）"),
     "payout_in_progress": ("✖", "振込中の報酬：あり（1件）"),
     "reward_balance": ("!", "報酬残高：あり（800円）"),
 }
