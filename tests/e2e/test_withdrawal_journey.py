@@ -253,6 +253,25 @@ def test_lancer_clears_every_condition_and_withdraws_following_the_guide(
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.DELETED
 
+    # Issue 14 item 12 (W1, W2): on the client's own withdrawal page each open job says what
+    # it is. The logo job hired the lancer and the task had its unit approved: both still
+    # count until closed, and say so, with the one action that ends them.
+    client_page.goto(url("withdrawal:index"))
+    open_jobs = row(client_page, BlockerCode.OPEN_JOB)
+    hired = open_jobs.locator(f"li[data-id='{contract.job_id}']")
+    expect(hired).to_contain_text(state.CONTRACT_JOB_TITLE)
+    expect(hired.locator(".item-detail")).to_have_text("— 募集中・採用済み 1 名")
+    expect(hired.locator(".item-note")).to_contain_text(
+        "募集を終了しても、採用した方との契約はそのまま続きます。"
+    )
+    expect(hired.locator("button")).to_have_count(1)
+    expect(hired.locator("button")).to_have_text(tr("ja", "Close this job"))
+    task = open_jobs.locator("li[data-kind=job]", has_text=state.TASK_TITLE)
+    expect(task.locator(".item-detail")).to_have_text("— 募集中・承認済み 1 件")
+    expect(open_jobs.locator(".row-state")).to_have_text("募集中の依頼：あり（3件）")
+    shot(client_page, "withdrawal_journey_07b_client_open_jobs")
+    phone_shot(client_page, "withdrawal_journey_07b_client_open_jobs_phone")
+
     page.goto(url("withdrawal:index"))
     expect_checklist(page, BLOCKED_AT_START - {BlockerCode.PENDING_PROPOSAL})
     shot(page, "withdrawal_journey_08_proposal_cleared")

@@ -276,10 +276,35 @@ def unread_count(*, thread: MessageThread, viewer: User) -> int:
 # --- Withdrawal blockers (W1): the questions the withdrawal issue asks ----------------------
 
 
+def _count_of(model: type[Proposal] | type[TaskSubmission], status: str) -> Coalesce:
+    """The rows of `model` in `status` of each job, as a correlated subquery (see
+    `_proposal_count`)."""
+    rows = (
+        model.objects.filter(job=OuterRef("pk"), status=status)
+        .order_by()
+        .values("job")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
 def open_jobs_list(*, client: User) -> QuerySet[Job]:
     """W1 `open_job`: jobs the user posted that are not closed (open, or waiting for their
-    prize or budget). Each clears when the client closes it or at its deadline (B1)."""
-    return Job.objects.filter(client=client, status__in=JOB_LIVE_STATUSES).order_by("deadline")
+    prize or budget). Each clears when the client closes it or at its deadline (B1).
+
+    Hiring does not close a project (a client may hire several lancers), nor approving
+    units a task: each job carries `hired_count` (its selected proposals) and
+    `approved_units` (its approved units), so that the withdrawal page can say why a job
+    whose work is done still counts (issue 14 item 12)."""
+    return (
+        Job.objects.filter(client=client, status__in=JOB_LIVE_STATUSES)
+        .annotate(
+            hired_count=_count_of(Proposal, ProposalStatus.SELECTED),
+            approved_units=_count_of(TaskSubmission, TaskSubmissionStatus.APPROVED),
+        )
+        .order_by("deadline")
+    )
 
 
 def pending_proposals_list(*, lancer: User) -> QuerySet[Proposal]:

@@ -42,6 +42,7 @@ def _blocker(blocker: rules.Blocker) -> dict[str, Any]:
                 "clears_on": item.clears_on,
                 "amount": item.amount,
                 "detail": item.detail,
+                "note": item.note,
             }
             for item in blocker.items
         ],

@@ -43,6 +43,8 @@ class ItemRef:
     detail: str = ""
     # A milestone: its contract (cleared with it when that contract is listed too).
     contract_id: int | None = None
+    # Why it still counts, where that is not plain (a job that hired still takes proposals).
+    note: str = ""
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,15 @@ class ItemOut(Schema):
     action_url: str = Field(description="The page that starts clearing it; empty: just wait.")
     clears_on: date | None = Field(description="The day it clears on its own, if it does.")
     amount: int | None
-    detail: str
+    detail: str = Field(
+        description="Its state: a job's status and how many were hired (募集中, 採用済み n 名), "
+        "a contract's cancellation step, a milestone's status."
+    )
+    note: str = Field(
+        default="",
+        description="Why it still counts where that is not plain (a job that hired stays open "
+        "until it is closed); empty otherwise.",
+    )
 
 
 class BlockerOut(Schema):

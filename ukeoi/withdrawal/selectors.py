@@ -17,6 +17,7 @@ from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Window
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ukeoi.accounts.models import User
 from ukeoi.contracts import selectors as contract_selectors
@@ -24,7 +25,7 @@ from ukeoi.contracts.enums import ContractStatus
 from ukeoi.contracts.models import STEP_DAYS, Contract
 from ukeoi.core import clock
 from ukeoi.jobs import selectors as jobs_selectors
-from ukeoi.jobs.enums import PaymentPurpose, PaymentStatus
+from ukeoi.jobs.enums import JobStatus, PaymentPurpose, PaymentStatus
 from ukeoi.jobs.models import ClientPayment
 from ukeoi.ledger.enums import AccountKind
 from ukeoi.ledger.models import LedgerAccount
@@ -91,8 +92,37 @@ def _listed(
 # --- jobs -----------------------------------------------------------------------------------
 
 
+def _job_state(job: Any) -> tuple[str, str]:
+    """W2, issue 14 item 12: what an open job is (募集中, 採用済み n 名), and why a job that
+    hired, or approved units, still counts: only closing it ends it."""
+    status = JobStatus(job.status).label
+    if job.hired_count:
+        return (
+            _("%(status)s, %(count)s hired") % {"status": status, "count": job.hired_count},
+            _(
+                "Hiring does not close a job: it takes proposals, and counts here, until you "
+                "close it. Closing it does not end the contracts you made."
+            ),
+        )
+    if job.approved_units:
+        return (
+            ngettext(
+                "%(status)s, %(count)s unit approved",
+                "%(status)s, %(count)s units approved",
+                job.approved_units,
+            )
+            % {"status": status, "count": job.approved_units},
+            _(
+                "Approving units does not close a task: it takes work, and counts here, until "
+                "you close it. Closing it does not take back the rewards of approved units."
+            ),
+        )
+    return str(status), ""
+
+
 def _open_jobs(user: User) -> Items:
     def item(job: Any) -> ItemRef:
+        detail, note = _job_state(job)
         return ItemRef(
             kind="job",
             id=job.pk,
@@ -100,9 +130,11 @@ def _open_jobs(user: User) -> Items:
             url=job.get_absolute_url(),
             action_url=_url("jobs:close", args=(job.pk,)),
             clears_on=_day(job.deadline),
+            detail=detail,
+            note=note,
         )
 
-    jobs = jobs_selectors.open_jobs_list(client=user).only("pk", "title", "deadline")
+    jobs = jobs_selectors.open_jobs_list(client=user).only("pk", "title", "status", "deadline")
     return _listed(jobs, item, clears="deadline")
 
 
