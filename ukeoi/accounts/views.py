@@ -28,6 +28,7 @@ from ukeoi.accounts.forms import (
     user_initial,
 )
 from ukeoi.accounts.models import BankAccount, PortfolioItem, Profile, User
+from ukeoi.accounts.signin_reasons import sign_in_reason
 from ukeoi.core.errors import ApplicationError
 from ukeoi.core.files import protected_file_response
 from ukeoi.core.forms import InvalidIs400, apply_error
@@ -69,6 +70,12 @@ class SignInView(InvalidIs400, auth_views.LoginView):
     form_class = SignInForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        # Issue 14 item 8: sent here by a page that needs sign-in, say which and why.
+        context = super().get_context_data(**kwargs)
+        context["sign_in_reason"] = sign_in_reason(self.get_redirect_url())
+        return context
 
 
 class SignOutView(auth_views.LogoutView):
