@@ -22,6 +22,8 @@ class DemoUser:
     role: str
     operator: bool = False
     profile: services.ProfileInput = field(default_factory=services.ProfileInput)
+    # What the account shows, where its role does not say it (printed with the sign-ins).
+    note: str = ""
 
 
 DEMO_USERS = [
@@ -57,6 +59,24 @@ DEMO_USERS = [
         ),
     ),
     DemoUser("operator@demo.ukeoi.jp", "demo_operator", "運営スタッフ", "operator", operator=True),
+    # Issue 14 item 11: only a reward balance under 1,000 yen (ukeoi/demo/balance.py).
+    DemoUser(
+        "smallbalance@demo.ukeoi.jp",
+        "demo_smallbalance",
+        "鈴木ライティング",
+        "lancer",
+        profile=services.ProfileInput(
+            legal_name="鈴木 一郎",
+            legal_name_kana="スズキ イチロウ",
+            birth_date=date(1985, 10, 10),
+            postal_code="460-0008",
+            prefecture="愛知県",
+            city="名古屋市中区栄",
+            street="3-5-1",
+            self_introduction="アンケート集計やデータ入力を中心に活動しています。",
+        ),
+        note="only a reward balance under 1,000 yen: forfeited on withdrawal (W5)",
+    ),
 ]
 
 
@@ -86,7 +106,8 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
         for demo in DEMO_USERS:
-            self.stdout.write(f"  {demo.role:<9} {demo.email}")
+            note = f"  — {demo.note}" if demo.note else ""
+            self.stdout.write(f"  {demo.role:<9} {demo.email}{note}")
         self.stdout.write("Site: http://127.0.0.1:8000/   Admin: /admin/   Mail: /dev/outbox/")
 
 
@@ -214,3 +235,9 @@ class Command(_AccountsCommand):  # type: ignore[no-redef]
         from ukeoi.demo.withdrawal import demo_withdrawal
 
         self.stdout.write(f"Demo withdrawal: {demo_withdrawal()} former account withdrawn.")
+        from ukeoi.demo.balance import demo_small_balance
+
+        self.stdout.write(
+            f"Demo small balance: {demo_small_balance()} unit approved "
+            "(a balance under 1,000 yen, forfeited on withdrawal)."
+        )
