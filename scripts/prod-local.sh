@@ -33,6 +33,8 @@ export SECURE_HSTS_SECONDS=${SECURE_HSTS_SECONDS:-0}
 # Without a mail server, mail is written to the Celery worker's log.
 export EMAIL_URL=${EMAIL_URL:-consolemail://}
 BIND=${PROD_BIND:-127.0.0.1:8000}
+# Links in mail point at this server unless SITE_URL says otherwise (A3).
+export SITE_URL=${SITE_URL:-http://$BIND}
 WORKERS=${WEB_WORKERS:-$(( $(nproc) * 2 + 1 ))}
 
 pid_of() { local f=$RUN/$1.pid; [[ -s $f ]] && cat "$f"; }
