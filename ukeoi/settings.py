@@ -260,6 +260,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "payouts-run-due": {"task": "ukeoi.payouts.tasks.payout_run_due", "schedule": 3600.0},
     # P4: erasures whose 14 days have passed (idempotent; also `manage.py privacy_run_due`).
     "privacy-run-due": {"task": "ukeoi.privacy.tasks.run_due_erasures", "schedule": 3600.0},
+    # P2: sign-in records older than SIGN_IN_RECORDS_KEEP_DAYS (idempotent; also
+    # `manage.py privacy_expire_sign_ins`).
+    "privacy-expire-sign-ins": {
+        "task": "ukeoi.privacy.tasks.expire_sign_in_records",
+        "schedule": 3600.0,
+    },
     # B7: overdue cancellation steps, reminders, inactivity warnings and cancellations
     # (idempotent; also `manage.py contracts_auto_step`).
     "contracts-auto-step": {"task": "ukeoi.contracts.tasks.contracts_auto_step", "schedule": 900.0},
@@ -281,6 +287,9 @@ OUTBOX_GIVE_UP_DAYS = env.int("OUTBOX_GIVE_UP_DAYS", default=3)
 PRIVACY_ERASURE_DELAY_DAYS = env.int("PRIVACY_ERASURE_DELAY_DAYS", default=14)
 PRIVACY_ERASURE_LINK_MAX_AGE = env.int("PRIVACY_ERASURE_LINK_MAX_AGE", default=60 * 60 * 24 * 90)
 PRIVACY_EXPORT_VALID_DAYS = env.int("PRIVACY_EXPORT_VALID_DAYS", default=7)
+# P2: sign-in records (django-axes access logs and failed attempts: address, network address,
+# browser) are deleted this many days after the sign-in, and at once at erasure.
+SIGN_IN_RECORDS_KEEP_DAYS = env.int("SIGN_IN_RECORDS_KEEP_DAYS", default=90)
 
 # Payouts (M4, M6). Fees are whole yen, deducted from the payout.
 PAYOUT_MINIMUM = env.int("PAYOUT_MINIMUM", default=1000)

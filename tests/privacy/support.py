@@ -24,7 +24,7 @@ from tests.factories import (
 from ukeoi.accounts import services as accounts
 from ukeoi.accounts.enums import AccountStatus
 from ukeoi.accounts.models import Bank, BankBranch, IdentityVerification, User
-from ukeoi.accounts.retired import retire_identifiers
+from ukeoi.accounts.retired import retire_account_identifiers
 from ukeoi.contracts.models import Cancellation, Contract, Delivery, Milestone, Rating
 from ukeoi.core import clock
 from ukeoi.helpdesk.models import InquiryReply
@@ -89,8 +89,27 @@ def rich_user() -> Person:
     )
 
     counterpart = UserFactory.create()
+    # P2, issue 22 item 3: a job no transaction needs loses its title too; one a contract
+    # needs keeps it (a kept record).
+    JobFactory.create(
+        client=user,
+        title="消える依頼タイトルZQX",
+        description="依頼説明ZQX",
+        status="closed",
+        closed_at=clock.now(),
+    )
     job = JobFactory.create(
-        client=user, description="依頼説明ZQX", status="closed", closed_at=clock.now()
+        client=user, title="契約になった依頼", status="closed", closed_at=clock.now()
+    )
+    hire = ProposalFactory.create(job=job, lancer=counterpart, status="selected")
+    Contract.objects.create(
+        job=job,
+        client=user,
+        lancer=counterpart,
+        thread=hire.thread,
+        title="契約になった依頼",
+        status="cancelled",
+        cancelled_at=clock.now(),
     )
     proposal = ProposalFactory.create(
         job=JobFactory.create(client=counterpart),
@@ -196,6 +215,7 @@ def rich_user() -> Person:
         "トークン名ZQX",
         "却下理由ZQX",
         "依頼説明ZQX",
+        "消える依頼タイトルZQX",
         "提案文ZQX",
         "追記ZQX",
         "メッセージZQX",
@@ -227,7 +247,7 @@ def rich_user() -> Person:
 def withdraw(user: User) -> None:
     """The state account_withdraw leaves (W7): withdrawn, inactive, identifiers retired."""
     User.objects.filter(pk=user.pk).update(status=AccountStatus.WITHDRAWN, is_active=False)
-    retire_identifiers(email=user.email, username=user.username)
+    retire_account_identifiers(user=user)
 
 
 def dumpdata_text() -> str:

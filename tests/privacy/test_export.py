@@ -4,18 +4,30 @@ the user, in the background, with a download link valid 7 days, for the owner on
 import io
 import json
 import zipfile
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 import time_machine
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from PIL import Image
 
-from tests.factories import ApiTokenFactory, UserFactory
+from tests.contracts.builders import contract_in_progress, first_milestone
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    ApiTokenFactory,
+    UserFactory,
+    identity_document,
+    png_upload,
+)
 from tests.privacy.support import rich_user
+from ukeoi.accounts import services as accounts
+from ukeoi.contracts import services as contracts
 from ukeoi.core import clock
+from ukeoi.helpdesk import services as helpdesk
 from ukeoi.privacy import archive, services
 from ukeoi.privacy.enums import ExportStatus
 from ukeoi.privacy.models import DataExport
@@ -38,9 +50,21 @@ EXPECTED_FILES = {
 }
 
 
+INQUIRY: dict[str, Any] = {
+    "category": "other",
+    "body": "お問い合わせ本文",
+    "language": "ja",
+    "client_ip": "192.0.2.1",
+}
+
+
 def unzip(content: bytes) -> dict[str, Any]:
+    """The archive's JSON files, parsed, and every other member (uploaded files) as bytes."""
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        return {name: json.loads(archive.read(name)) for name in archive.namelist()}
+        return {
+            name: json.loads(archive.read(name)) if name.endswith(".json") else archive.read(name)
+            for name in archive.namelist()
+        }
 
 
 def download(client: Client, export: DataExport) -> Any:
@@ -98,7 +122,7 @@ def test_archive_holds_everything_about_the_user_and_no_secrets(
     assert {m["body"] for m in files["messages.json"]} == {"メッセージZQX", "相手の返信です"}
     assert [r["comment"] for r in files["ratings.json"]["given"]] == ["評価コメントZQX"]
     assert [p["net"] for p in files["payouts.json"]] == [5_000]
-    assert len(files["contracts.json"]) == 1
+    assert len(files["contracts.json"]) == 2  # as lancer and as client
     assert len(files["milestones.json"]) == 1
     assert any(e["action"] == "account.display_name_changed" for e in files["audit_events.json"])
     text = json.dumps(files, ensure_ascii=False)
@@ -222,3 +246,74 @@ def test_failed_build_is_recorded_and_the_user_may_ask_again(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("privacy:export_request"))
     assert DataExport.objects.filter(user=user, status=ExportStatus.READY).count() == 1
+
+
+def real_png(colour: tuple[int, int, int]) -> bytes:
+    """A real PNG: what is stored of an uploaded image is its pixels (issue 14 item 4), and
+    Pillow writes its own PNG back byte for byte."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+# Two distinct real images.
+WORK_PNG = real_png((10, 20, 30))
+PASSPORT_PNG = real_png((40, 50, 60))
+
+
+def test_archive_holds_the_inquiries_previous_addresses_and_uploaded_files(
+    client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    """P3, issue 22 item 5: everything erasure would erase is in the zip: the inquiries sent
+    signed out from the person's own addresses (the current one, and a previous one while
+    it was theirs), the previous addresses, and the uploaded files themselves (portfolio
+    image, identity document, delivered file), not only their paths."""
+    user = UserFactory.create(email="before.p3@example.jp")
+    helpdesk.inquiry_submit(**INQUIRY, actor=None, subject="旧住所から", reply_email=user.email)
+    accounts.account_email_change(
+        actor=user, new_email="after.p3@example.jp", password=DEFAULT_PASSWORD
+    )
+    user.refresh_from_db()
+    helpdesk.inquiry_submit(**INQUIRY, actor=None, subject="新住所から", reply_email=user.email)
+    helpdesk.inquiry_submit(**INQUIRY, actor=user, subject="ログインして", reply_email="")
+    with time_machine.travel(clock.now() + timedelta(days=1), tick=False):
+        # Someone who took the old address later is not the person.
+        helpdesk.inquiry_submit(
+            **INQUIRY, actor=None, subject="別の人から", reply_email="before.p3@example.jp"
+        )
+    accounts.portfolio_item_add(actor=user, title="作品", image=png_upload("work.png", WORK_PNG))
+    accounts.identity_verification_request(
+        actor=user,
+        document_type="passport",
+        document_number="TK1234567",
+        birth_date=date(1990, 1, 1),
+        document=identity_document("passport.png", PASSPORT_PNG),
+    )
+    contract = contract_in_progress(lancer=user)
+    contracts.milestone_deliver(
+        actor=user,
+        milestone_id=first_milestone(contract).pk,
+        body="納品",
+        file=SimpleUploadedFile("delivery.zip", b"PK\x03\x04delivered", "application/zip"),
+    )
+    client.force_login(user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("privacy:export_request"))
+    export = DataExport.objects.get(user=user)
+    files = unzip(b"".join(download(client, export).streaming_content))
+
+    subjects = {i["subject"] for i in files["help_centre.json"]["inquiries"]}
+    assert subjects == {"旧住所から", "新住所から", "ログインして"}
+    assert [p["email"] for p in files["profile.json"]["previous_emails"]] == [
+        "before.p3@example.jp"
+    ]
+    index = {entry["table"]: entry for entry in files["files.json"]}
+    assert set(index) == {
+        "accounts.portfolioitem",
+        "accounts.identityverification",
+        "contracts.delivery",
+    }
+    assert files[index["accounts.portfolioitem"]["in_archive"]] == WORK_PNG
+    assert files[index["accounts.identityverification"]["in_archive"]] == PASSPORT_PNG
+    assert files[index["contracts.delivery"]["in_archive"]] == b"PK\x03\x04delivered"

@@ -6,8 +6,9 @@ from django.db import models
 
 from ukeoi.privacy.erasure import ERASED_TEXT_FIELDS, KEPT_TEXT_FIELDS, TEXT_SCRUBS
 
-# Django's own tables: sessions end at withdrawal; the admin log is scrubbed by value;
-# permissions and content types name code, not people. axes: sign-in throttling records.
+# Django's own tables: sessions end at withdrawal; the admin log is scrubbed by object (and
+# by value elsewhere); permissions and content types name code, not people. axes: sign-in
+# records, deleted at erasure and after SIGN_IN_RECORDS_KEEP_DAYS (erasure.py).
 OUTSIDE = {"admin", "auth", "contenttypes", "sessions", "axes"}
 
 

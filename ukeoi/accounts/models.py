@@ -278,6 +278,36 @@ class RetiredIdentifier(models.Model):
         return f"{self.kind}:{self.value[:12]}"
 
 
+class PreviousEmail(models.Model):
+    """A5, P3: an address the account held before it changed it (account_email_change).
+    Retired with the current one at withdrawal (A5: every address the account ever
+    confirmed), listed in the export (P3), deleted at erasure (P2) while its keyed hash
+    stays retired."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="previous_emails",
+        verbose_name=_("user"),
+    )
+    # As User.email held it (its normal form); once per account.
+    email = models.EmailField(_("e-mail address"), max_length=254)
+    # The account held the address until this moment: what was sent from it before then
+    # (a signed-out inquiry, a sign-in) was the person's (P2, P3).
+    used_until = models.DateTimeField(_("used until"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("previous e-mail address")
+        verbose_name_plural = _("previous e-mail addresses")
+        ordering = ["used_until", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "email"], name="previous_email_once_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.used_until:%Y-%m-%d}"
+
+
 class ApiToken(models.Model):
     """A personal access token for the JSON API. Only its SHA-256 digest is stored."""
 

@@ -35,6 +35,7 @@ from ukeoi.accounts.models import (
     BankAccount,
     IdentityVerification,
     PortfolioItem,
+    PreviousEmail,
     Profile,
     User,
 )
@@ -307,6 +308,10 @@ def account_email_change(*, actor: User, new_email: str, password: str) -> User:
             return user
         user.email = new_email
         user.save(update_fields=["email"])
+        # A5, P3: the old address is kept with the account, to be retired at withdrawal.
+        PreviousEmail.objects.update_or_create(
+            user=user, email=old_email, defaults={"used_until": clock.now()}
+        )
         audit(actor=actor, subject=user, action="account.email_changed")
         context = {"user": user, "new_email": user.email}
         for to in (old_email, user.email):

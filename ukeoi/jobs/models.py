@@ -59,6 +59,10 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("posted"), default=clock.now)
     # Set exactly when the status becomes closed.
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # P2: set when the client's personal data was erased and no transaction needs the job
+    # (no contract, no confirmed payment): closed, its title and text replaced, and shown
+    # to nobody but the operators (404). A job a transaction needs keeps its title.
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("job")
@@ -100,6 +104,10 @@ class Job(models.Model):
                 condition=Q(status=JobStatus.CLOSED, closed_at__isnull=False)
                 | (~Q(status=JobStatus.CLOSED) & Q(closed_at__isnull=True)),
                 name="job_closed_at_iff_closed",
+            ),
+            models.CheckConstraint(
+                condition=Q(erased_at__isnull=True) | Q(status=JobStatus.CLOSED),
+                name="job_erased_is_closed",
             ),
             models.CheckConstraint(
                 condition=Q(

@@ -132,7 +132,7 @@ def job_list(*, search: JobSearch, page: int | str = 1, per_page: int = PER_PAGE
     and proposals (a COUNT for the pages and one SELECT); trust signals add one per
     ratings source (`trust_signals_get`)."""
     statuses = [JobStatus.OPEN, JobStatus.CLOSED] if search.include_closed else [JobStatus.OPEN]
-    jobs = Job.objects.filter(status__in=statuses)
+    jobs = Job.objects.filter(status__in=statuses, erased_at__isnull=True)  # P2
     if search.format:
         jobs = jobs.filter(format=search.format)
     if search.category:
@@ -149,7 +149,8 @@ def job_list(*, search: JobSearch, page: int | str = 1, per_page: int = PER_PAGE
 
 def job_get(*, job_id: int, viewer: User | AnonymousUser) -> Job:
     """One job with its client. A job waiting for its payment is seen only by its client
-    (and the operators)."""
+    (and the operators); one erased with its client's personal data (P2), by nobody but
+    the operators."""
     job = (
         Job.objects.select_related("client")
         .annotate(proposal_count=_proposal_count())
@@ -157,10 +158,13 @@ def job_get(*, job_id: int, viewer: User | AnonymousUser) -> Job:
         .first()
     )
     viewer_pk = getattr(viewer, "pk", None)
-    if job is None or (
-        job.status == JobStatus.AWAITING_PAYMENT
-        and viewer_pk != job.client_id
-        and not getattr(viewer, "is_staff", False)
+    operator = getattr(viewer, "is_staff", False)
+    if (
+        job is None
+        or (job.erased_at is not None and not operator)
+        or (
+            job.status == JobStatus.AWAITING_PAYMENT and viewer_pk != job.client_id and not operator
+        )
     ):
         raise NotFound(_("That job does not exist."))
     return job

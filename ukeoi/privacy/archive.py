@@ -2,29 +2,37 @@
 
 Each file is a JSON list of rows as the database holds them (every column, ids included, so
 a row can be matched with what the user sees on the site), except secrets: password hashes,
-token digests and the A6 identity digest are left out. Money is integer yen."""
+token digests and the A6 identity digest are left out. Money is integer yen.
+
+It holds what erasure (P2) would erase, from the same definitions (privacy.selectors): the
+inquiries sent signed in and those sent signed out from one of the account's addresses,
+every address the account used before, and the uploaded files themselves (portfolio images,
+identity documents, delivered files) under files/, listed in files.json."""
 
 import io
 import json
 import zipfile
 from collections.abc import Iterable
+from pathlib import PurePosixPath
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q, QuerySet
+from django.db.models.fields.files import FieldFile
 
 from ukeoi.accounts.models import (
     ApiToken,
     BankAccount,
     IdentityVerification,
     PortfolioItem,
+    PreviousEmail,
     Profile,
     User,
 )
 from ukeoi.contracts.models import Cancellation, Contract, Delivery, Milestone, Rating
 from ukeoi.core import clock
 from ukeoi.core.models import AuditEvent
-from ukeoi.helpdesk.models import Answer, Inquiry, InquiryReply, Question
+from ukeoi.helpdesk.models import Answer, InquiryReply, Question
 from ukeoi.jobs.models import (
     AppendNote,
     ClientPayment,
@@ -36,6 +44,7 @@ from ukeoi.jobs.models import (
 )
 from ukeoi.ledger.models import LedgerEntry
 from ukeoi.payouts.models import Payout, PayoutSettings
+from ukeoi.privacy.selectors import person_inquiries
 from ukeoi.withdrawal.models import Withdrawal, WithdrawWhenClear
 
 ACCOUNT_FIELDS = (
@@ -64,6 +73,7 @@ def _files(user: User) -> Iterable[tuple[str, Any]]:
     uid = user.pk
     threads = MessageThread.objects.filter(Q(client_id=uid) | Q(lancer_id=uid))
     contracts = Contract.objects.filter(Q(client_id=uid) | Q(lancer_id=uid))
+    inquiries = person_inquiries(user=user)
     personal_subjects = Q(subject_type="accounts.user", subject_id=str(uid)) | Q(
         subject_type="accounts.profile",
         subject_id__in=[
@@ -74,6 +84,7 @@ def _files(user: User) -> Iterable[tuple[str, Any]]:
         "profile.json",
         {
             "account": User.objects.filter(pk=uid).values(*ACCOUNT_FIELDS).get(),
+            "previous_emails": _rows(PreviousEmail.objects.filter(user=user), "user"),
             "profile": _rows(Profile.objects.filter(user=user), "user"),
             "portfolio": _rows(PortfolioItem.objects.filter(user=user)),
             "bank_account": _rows(BankAccount.objects.filter(user=user)),
@@ -125,8 +136,10 @@ def _files(user: User) -> Iterable[tuple[str, Any]]:
     yield (
         "help_centre.json",
         {
-            "inquiries": _rows(Inquiry.objects.filter(user_id=uid), "internal_note"),
-            "inquiry_replies": _rows(InquiryReply.objects.filter(inquiry__user_id=uid), "operator"),
+            "inquiries": _rows(inquiries, "internal_note"),
+            "inquiry_replies": _rows(
+                InquiryReply.objects.filter(inquiry__in=inquiries), "operator"
+            ),
             "questions": _rows(Question.objects.filter(asker_id=uid)),
             "answers": _rows(Answer.objects.filter(author_id=uid)),
         },
@@ -141,12 +154,46 @@ def _files(user: User) -> Iterable[tuple[str, Any]]:
     yield "audit_events.json", _rows(AuditEvent.objects.filter(Q(actor_id=uid) | personal_subjects))
 
 
+def _uploads(user: User) -> Iterable[tuple[str, int, str, FieldFile]]:
+    """(table, row id, column, file) of every file uploaded by or for the account."""
+    uid = user.pk
+    for item in PortfolioItem.objects.filter(user=user).exclude(image="").order_by("pk"):
+        yield "accounts.portfolioitem", item.pk, "image", item.image
+    verifications = IdentityVerification.objects.filter(user=user).exclude(document="")
+    for verification in verifications.order_by("pk"):
+        yield "accounts.identityverification", verification.pk, "document", verification.document
+    deliveries = Delivery.objects.filter(
+        Q(milestone__contract__client_id=uid) | Q(milestone__contract__lancer_id=uid)
+    ).exclude(file="")
+    for delivery in deliveries.order_by("pk"):
+        yield "contracts.delivery", delivery.pk, "file", delivery.file
+
+
+def _write_uploads(archive: zipfile.ZipFile, user: User) -> list[dict[str, Any]]:
+    """Copy each uploaded file into files/ and return the index of files.json (a file gone
+    from storage is listed as missing)."""
+    index: list[dict[str, Any]] = []
+    for table, pk, column, field_file in _uploads(user):
+        stored = str(field_file.name)
+        entry: dict[str, Any] = {"table": table, "id": pk, "column": column, "stored_as": stored}
+        path = f"files/{table}/{pk}/{PurePosixPath(stored).name}"
+        try:
+            with field_file.open("rb") as source:
+                archive.writestr(path, source.read())
+        except FileNotFoundError:
+            entry["missing"] = True
+        else:
+            entry["in_archive"] = path
+        index.append(entry)
+    return index
+
+
 def build_archive(*, user: User) -> bytes:
     """The ZIP's bytes; `manifest.json` names every file and when the archive was made."""
     buffer = io.BytesIO()
     names: list[str] = []
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, content in _files(user):
+        for name, content in [*_files(user), ("files.json", _write_uploads(archive, user))]:
             text = json.dumps(content, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
             archive.writestr(name, text)
             names.append(name)

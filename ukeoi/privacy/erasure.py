@@ -3,49 +3,74 @@ its transaction with the account row locked.
 
 Replaced by placeholders (or deleted where a row is nothing but personal data):
 - the account: display name, e-mail address, username (on the account row; the retired
-  username list keeps it, A5), password (made unusable);
+  username list keeps it, A5), password (made unusable), and every address it held before
+  (PreviousEmail rows deleted; each stays retired as a keyed hash, A5);
 - the profile: legal name, kana, birth date, postal code, prefecture, city, street, building,
   self-introduction;
 - portfolio items, the bank account and API tokens (rows deleted), data-export archives
   (files and rows deleted);
-- identity verification: the operator's rejection reason (the document number was never
-  stored; the A6 digest is kept, see below);
+- identity verification: the operator's rejection reason and an undecided document image
+  (the document number was never stored; the A6 digest is kept, see below);
 - text the user wrote: job descriptions, proposal texts, append notes, messages, task unit
   work, delivery notes and files, change requests, cancellation reasons, rating comments,
   consultation room questions and answers, withdrawal reasons and comments;
-- inquiries to the operators (sent from the account or from its address): subject, text,
-  reply address, operator replies and internal notes;
+- jobs the user posted that no transaction needs (no contract, no confirmed payment):
+  closed, title replaced, marked erased and shown to nobody but the operators (404);
+- inquiries to the operators (sent from the account, or signed out from one of its
+  addresses while it was the account's): subject, text, reply address, operator replies
+  and internal notes;
 - payouts: the bank account snapshot (account number and holder name);
-- the audit trail and the admin log: every value above wherever it appears, and every text
-  value recorded about the account's personal rows (old display names, titles, names).
+- sign-in records (django-axes: access logs, failed attempts) under any of its addresses:
+  deleted (and everyone's expire after SIGN_IN_RECORDS_KEEP_DAYS, services.sign_in_records_expire);
+- the audit trail and the admin log: every row about an object erased or anonymised here
+  (by object: its recorded texts blanked), and every value above wherever else it appears.
 
-Kept, linked to the anonymous account (see receipt.KEPT): amounts, dates and titles of jobs,
-proposals, contracts, milestones, payouts and the ledger (tax records, 7 years); rating
-values (the counterparts' reputation); the keyed hashes of the retired e-mail address and the
-username (A5) and of the verified identity (A6), which cannot be read back."""
+Kept, linked to the anonymous account (see receipt.KEPT and retention.kept_records, which
+date each): amounts, dates and titles of the jobs, proposals, contracts and milestones a
+transaction needs, payouts and the ledger (tax records, 7 years after the payment); rating
+values (the counterparts' reputation); the keyed hashes of every retired e-mail address and
+the username (A5) and of the verified identity (A6), which cannot be read back.
+
+The exceptions to "no erased value anywhere" (P2): the issued documents of T4 and L1, kept
+as issued; and the bank transfer (Zengin) files of past payout batches (M5, in storage,
+payouts.PayoutFile), which list the bank account number and holder name of every payee as
+the bank received them. Both are listed on the receipt (P4) with the date each will be
+deleted (a transfer file: 7 years after its batch's payment date) and are deleted then
+(`privacy_purge_expired`). KEPT_VALUES below names every column where a value of the
+person may still be found, and the rule that keeps it there."""
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 
+from ukeoi.accounts.lockout import PASSWORD_RESET_PREFIX
 from ukeoi.accounts.models import (
     ApiToken,
     BankAccount,
     IdentityVerification,
     PortfolioItem,
+    PreviousEmail,
     Profile,
     User,
 )
+from ukeoi.accounts.retired import retire_account_identifiers
 from ukeoi.contracts.models import Cancellation, Delivery, Rating
+from ukeoi.core import clock
 from ukeoi.core.models import AuditEvent, OutboxMail
+from ukeoi.core.pagecache import invalidate
 from ukeoi.helpdesk.models import Answer, Inquiry, InquiryReply, Question
+from ukeoi.jobs.enums import JobStatus, PaymentStatus
 from ukeoi.jobs.models import AppendNote, Job, Message, Proposal, TaskSubmission
 from ukeoi.payouts.models import Payout
+from ukeoi.privacy.models import DataExport
+from ukeoi.privacy.selectors import Address, held_by_person, person_addresses, person_inquiries
 from ukeoi.withdrawal.models import Withdrawal, WithdrawWhenClear
 
 PLACEHOLDER = "[erased]"
@@ -126,6 +151,7 @@ TEXT_SCRUBS: tuple[TextScrub, ...] = (
 ERASED_TEXT_FIELDS = frozenset(
     {
         "accounts.User.email",
+        "accounts.PreviousEmail.email",
         "accounts.User.username",
         "accounts.User.display_name",
         "accounts.User.password",
@@ -193,7 +219,7 @@ KEPT_TEXT_FIELDS: dict[str, str] = {
     "ledger.LedgerTransaction.kind": "append-only ledger: a code",
     "ledger.LedgerTransaction.memo": "append-only ledger: job titles and ids (kept records)",
     "ledger.LedgerTransaction.legs_fingerprint": "append-only ledger: a hash",
-    "jobs.Job.title": "kept business record (tax), also in ledger memos",
+    "jobs.Job.title": "of a job a transaction needs: kept record (tax); the others' erased",
     "contracts.Contract.title": "kept business record (tax)",
     "contracts.Milestone.title": "kept business record (tax)",
     "contracts.Cancellation.reminded_step": "a step code",
@@ -213,8 +239,33 @@ KEPT_TEXT_FIELDS: dict[str, str] = {
     "payouts.Payout.bank_name": "the payee's bank, not the person",
     "payouts.Payout.branch_code": "the payee's bank, not the person",
     "payouts.Payout.branch_name": "the payee's bank, not the person",
-    "payouts.PayoutFile.file": "bank transfer record, purged 7 years after the transfer",
+    "payouts.PayoutFile.file": "a path; the file is a P2 exception (KEPT_VALUES)",
     "privacy.ErasureRequest.receipt": "categories, counts and dates only",
+}
+
+# P2: the ONLY columns (and stored files) where a value the person gave may still be found
+# after erasure, each with the rule that keeps it there. Every key is a kept column above;
+# tests/privacy/test_erasure_dump.py dumps the whole database (and lists MEDIA_ROOT) after
+# an erasure and allows a hit of the person's values nowhere else.
+KEPT_VALUES: dict[str, str] = {
+    "jobs.Job.title": (
+        "P2: the title of a job that a contract or a confirmed payment needs, a transaction "
+        "record kept for tax (7 years); the titles of the person's other jobs are erased"
+    ),
+    "contracts.Contract.title": "P2: a transaction record kept for tax (7 years)",
+    "contracts.Milestone.title": "P2: a transaction record kept for tax (7 years)",
+    "ledger.LedgerTransaction.memo": (
+        "P2, M1: the append-only ledger names the job of each payment; never edited, it "
+        "proves every other account's balance"
+    ),
+    "accounts.RetiredIdentifier.value": (
+        "A5: the retired username, kept to block its reuse (addresses only as keyed hashes)"
+    ),
+    "payouts.PayoutFile.file": (
+        "P2 exception, M5: the bank transfer (Zengin) file lists the bank account number and "
+        "holder name of each payout as the bank received them; listed on the receipt (P4) "
+        "and deleted 7 years after its batch's payment date (retention.kept_until)"
+    ),
 }
 
 
@@ -227,6 +278,12 @@ class Tally:
     def add(self, category: str, n: int) -> None:
         if n:
             self.counts[category] = self.counts.get(category, 0) + n
+
+
+# Objects erased or anonymised, as (model, primary keys): the audit trail and the admin log
+# about each are scrubbed by object (P2), whatever values they recorded.
+Objects = list[tuple[type[Model], list[Any]]]
+CHUNK = 1000
 
 
 def _personal_strings(value: Any, key: str = "") -> Iterator[str]:
@@ -284,40 +341,63 @@ def _personal_values(user: User, profile: Profile | None) -> set[str]:
     return values
 
 
-def _personal_subjects(user: User, inquiry_ids: list[int]) -> Q:
-    """Audit events about rows that are the person's own data."""
-    subjects: list[tuple[str, Iterable[Any]]] = [
-        ("accounts.user", [user.pk]),
-        ("accounts.profile", Profile.objects.filter(user=user).values_list("pk", flat=True)),
-        (
-            "accounts.portfolioitem",
-            PortfolioItem.objects.filter(user=user).values_list("pk", flat=True),
-        ),
-        (
-            "accounts.bankaccount",
-            BankAccount.objects.filter(user=user).values_list("pk", flat=True),
-        ),
-        (
-            "accounts.identityverification",
-            IdentityVerification.objects.filter(user=user).values_list("pk", flat=True),
-        ),
-        ("accounts.apitoken", ApiToken.objects.filter(user=user).values_list("pk", flat=True)),
-        ("helpdesk.inquiry", inquiry_ids),
+def _ids(rows: QuerySet[Any]) -> list[Any]:
+    return list(rows.values_list("pk", flat=True))
+
+
+def _sign_in_records(addresses: list[Address]) -> Q:
+    """django-axes rows under one of the person's addresses (a sign-in, a failed one, a
+    password-reset request counted as `password-reset:<address>`), from while it was theirs."""
+    reset = [(PASSWORD_RESET_PREFIX + address, until) for address, until in addresses]
+    return held_by_person(addresses + reset, field="username", moment="attempt_time")
+
+
+def _erased_objects(
+    user: User, *, inquiry_ids: list[int], job_ids: list[int], addresses: list[Address]
+) -> Objects:
+    """Every object this erasure erases or anonymises, resolved before any is deleted."""
+    owned = {"user": user}
+    objects: Objects = [
+        (User, [user.pk]),
+        (Profile, _ids(Profile.objects.filter(**owned))),
+        (PortfolioItem, _ids(PortfolioItem.objects.filter(**owned))),
+        (BankAccount, _ids(BankAccount.objects.filter(**owned))),
+        (IdentityVerification, _ids(IdentityVerification.objects.filter(**owned))),
+        (ApiToken, _ids(ApiToken.objects.filter(**owned))),
+        (PreviousEmail, _ids(PreviousEmail.objects.filter(**owned))),
+        (DataExport, _ids(DataExport.objects.filter(**owned))),
+        (Payout, _ids(Payout.objects.filter(**owned))),
+        (Job, job_ids),
+        (InquiryReply, _ids(InquiryReply.objects.filter(inquiry_id__in=inquiry_ids))),
     ]
+    objects.append((Inquiry, inquiry_ids))
     for scrub in TEXT_SCRUBS:
         rows = scrub.model._default_manager.filter(**{scrub.owner: user})
-        subjects.append((scrub.model._meta.label_lower, rows.values_list("pk", flat=True)))
+        objects.append((scrub.model, _ids(rows)))
+    records = _sign_in_records(addresses)
+    for model in (AccessLog, AccessAttempt, AccessFailureLog):
+        objects.append((model, _ids(model.objects.filter(records))))
+    return [(model, ids) for model, ids in objects if ids]
+
+
+def _chunks(ids: list[Any]) -> Iterator[list[str]]:
+    for start in range(0, len(ids), CHUNK):
+        yield [str(pk) for pk in ids[start : start + CHUNK]]
+
+
+def _audit_subjects(objects: Objects) -> Q:
+    """Audit events about the objects (AuditEvent.subject_type is the model's label)."""
     condition = Q(pk__in=[])
-    for subject_type, ids in subjects:
-        id_strings = [str(pk) for pk in ids]
-        if id_strings:
-            condition |= Q(subject_type=subject_type, subject_id__in=id_strings)
+    for model, ids in objects:
+        for chunk in _chunks(ids):
+            condition |= Q(subject_type=model._meta.label_lower, subject_id__in=chunk)
     return condition
 
 
-def _scrub_audit(*, personal: Q, values: set[str]) -> int:
+def _scrub_audit(*, personal: Q, values: set[str]) -> tuple[int, list[str]]:
     """Blank the personal text recorded about the person's rows, then replace the person's
-    values in every other event that contains one. Returns how many events changed."""
+    values in every other event that contains one. Returns how many events changed, and the
+    values hunted (for the admin log)."""
     changed = 0
     found: set[str] = set()
     for event in AuditEvent.objects.filter(personal).only("before", "after"):
@@ -332,7 +412,7 @@ def _scrub_audit(*, personal: Q, values: set[str]) -> int:
         reverse=True,
     )
     if not needles:
-        return changed
+        return changed, needles
     # JSON is stored escaped (\uXXXX) on SQLite and as text on PostgreSQL: look for both.
     forms = {form for v in needles for form in (v, json.dumps(v)[1:-1])}
     texts = AuditEvent.objects.annotate(
@@ -347,18 +427,61 @@ def _scrub_audit(*, personal: Q, values: set[str]) -> int:
         if (before, after) != (event.before, event.after):
             AuditEvent.objects.filter(pk=event.pk).update(before=before, after=after)
             changed += 1
-    _scrub_admin_log(user_needles=needles)
-    return changed
+    return changed, needles
 
 
-def _scrub_admin_log(*, user_needles: list[str]) -> None:
+def _blank_change_message(message: str) -> str:
+    """An admin change message with the names of the objects it mentions blanked: Django
+    writes JSON ([{"added": {"name": "inquiry reply", "object": "<str>"}}]), older rows
+    plain text, which is blanked whole."""
+    if not message:
+        return message
+    try:
+        parts = json.loads(message)
+    except ValueError:
+        return PLACEHOLDER
+    if not isinstance(parts, list):
+        return PLACEHOLDER
+    for part in parts:
+        for detail in part.values() if isinstance(part, dict) else ():
+            if isinstance(detail, dict) and "object" in detail:
+                detail["object"] = PLACEHOLDER
+    return json.dumps(parts)
+
+
+def _scrub_admin_log(*, objects: Objects, needles: list[str]) -> int:
+    """P2: every admin log row about an erased or anonymised object loses its description
+    (object_repr, the names in its change message), by object whatever it says; then the
+    person's values are replaced in the rows about other objects. Returns rows changed."""
+    changed = 0
+    scrubbed: set[int] = set()
+    for model, ids in objects:
+        content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+        for chunk in _chunks(ids):
+            rows = LogEntry.objects.filter(content_type=content_type, object_id__in=chunk)
+            for entry in rows.only("object_repr", "change_message"):
+                entry.object_repr = PLACEHOLDER
+                entry.change_message = _blank_change_message(entry.change_message)
+                entry.save(update_fields=["object_repr", "change_message"])
+                scrubbed.add(entry.pk)
+                changed += 1
     hit = Q(pk__in=[])
-    for needle in user_needles:
+    for needle in needles:
         hit |= Q(object_repr__contains=needle) | Q(change_message__contains=needle)
-    for entry in LogEntry.objects.filter(hit):
-        entry.object_repr = _replace_values(entry.object_repr, user_needles)
-        entry.change_message = _replace_values(entry.change_message, user_needles)
+        escaped = json.dumps(needle)[1:-1]
+        if escaped != needle:
+            hit |= Q(change_message__contains=escaped)
+    for entry in LogEntry.objects.filter(hit).exclude(pk__in=scrubbed):
+        entry.object_repr = _replace_values(entry.object_repr, needles)
+        if entry.object_repr in needles:
+            entry.object_repr = PLACEHOLDER
+        message = _replace_values(entry.change_message, needles)
+        for needle in needles:
+            message = message.replace(json.dumps(needle)[1:-1], PLACEHOLDER)
+        entry.change_message = message
         entry.save(update_fields=["object_repr", "change_message"])
+        changed += 1
+    return changed
 
 
 def _scrub_texts(user: User, tally: Tally) -> None:
@@ -373,9 +496,8 @@ def _scrub_texts(user: User, tally: Tally) -> None:
     with_files.update(file="")
 
 
-def _scrub_inquiries(user: User, email: str, tally: Tally) -> list[int]:
-    inquiries = Inquiry.objects.filter(Q(user=user) | Q(reply_email__iexact=email))
-    ids = list(inquiries.values_list("pk", flat=True))
+def _scrub_inquiries(user: User, addresses: list[Address], tally: Tally) -> list[int]:
+    ids = _ids(person_inquiries(user=user, addresses=addresses))
     if ids:
         tally.add(
             "inquiries",
@@ -390,6 +512,34 @@ def _scrub_inquiries(user: User, email: str, tally: Tally) -> list[int]:
     return ids
 
 
+def unneeded_jobs(user: User) -> QuerySet[Job]:
+    """P2: the jobs the person posted that no transaction needs: no contract was made on
+    them and no payment for them was confirmed (nothing reached the ledger). A withdrawn
+    account has no live job (W1): only closed ones are taken."""
+    return (
+        Job.objects.filter(client=user, status=JobStatus.CLOSED, erased_at__isnull=True)
+        .exclude(contracts__isnull=False)
+        .exclude(payments__status=PaymentStatus.CONFIRMED)
+    )
+
+
+def _erase_jobs(user: User, tally: Tally) -> tuple[list[int], set[str]]:
+    """Close-and-anonymise the unneeded jobs: title replaced, marked erased (404 to all but
+    operators, jobs.selectors). Returns their ids and old titles."""
+    jobs = unneeded_jobs(user)
+    rows = list(jobs.values_list("pk", "title"))
+    ids = [pk for pk, _title in rows]
+    if ids:
+        tally.add(
+            "jobs",
+            Job.objects.filter(pk__in=ids).update(title=PLACEHOLDER, erased_at=clock.now()),
+        )
+        # `update` sends no signal: the visitor pages kept in the shared cache (job list,
+        # job pages) are dropped here (core.pagecache).
+        invalidate("jobs")
+    return ids, {title for _pk, title in rows}
+
+
 def _scrub_payouts(user: User, tally: Tally) -> None:
     payouts = Payout.objects.filter(user=user)
     tally.add("bank_account", payouts.update(account_number="0000000", holder_kana=PLACEHOLDER))
@@ -402,11 +552,18 @@ def erase_personal_data(*, user: User) -> dict[str, int]:
     count of replaced values per receipt category."""
     tally = Tally()
     profile = Profile.objects.filter(user=user).first()
-    values = _personal_values(user, profile)
-    inquiry_ids = _scrub_inquiries(user, user.email, tally)
-    personal = _personal_subjects(user, inquiry_ids)
-    # Resolve the subject ids now: the rows below are deleted before the audit is scrubbed.
-    personal_events = list(AuditEvent.objects.filter(personal).values_list("pk", flat=True))
+    addresses = person_addresses(user=user)
+    values = _personal_values(user, profile) | {address for address, _until in addresses}
+    # A5: every address the account held stays retired as a keyed hash, whatever withdrew it.
+    retire_account_identifiers(user=user)
+    inquiry_ids = _scrub_inquiries(user, addresses, tally)
+    job_ids, job_titles = _erase_jobs(user, tally)
+    values |= job_titles
+    # Resolve the objects now: the rows below are deleted before the logs are scrubbed.
+    objects = _erased_objects(user, inquiry_ids=inquiry_ids, job_ids=job_ids, addresses=addresses)
+    personal_events = list(
+        AuditEvent.objects.filter(_audit_subjects(objects)).values_list("pk", flat=True)
+    )
 
     _scrub_texts(user, tally)
     _scrub_payouts(user, tally)
@@ -442,9 +599,13 @@ def erase_personal_data(*, user: User) -> dict[str, int]:
             export.file.delete(save=False)
         tally.add("exports", 1)
     user.data_exports.all().delete()
+    records = _sign_in_records(addresses)
+    for model in (AccessLog, AccessAttempt, AccessFailureLog):
+        tally.add("sign_ins", model.objects.filter(records).delete()[1].get(model._meta.label, 0))
     # Mail to the person still waiting in the outbox is not sent any more.
-    OutboxMail.objects.filter(to__iexact=user.email).delete()
+    OutboxMail.objects.filter(held_by_person(addresses, field="to", moment="created_at")).delete()
 
+    tally.add("email", PreviousEmail.objects.filter(user=user).delete()[0])
     user.email = erased_email(user.pk)
     user.username = erased_username(user.pk)
     user.display_name = ERASED_DISPLAY_NAME
@@ -453,5 +614,6 @@ def erase_personal_data(*, user: User) -> dict[str, int]:
     tally.add("name", 1)
     tally.add("email", 1)
 
-    tally.add("audit", _scrub_audit(personal=Q(pk__in=personal_events), values=values))
+    changed, needles = _scrub_audit(personal=Q(pk__in=personal_events), values=values)
+    tally.add("audit", changed + _scrub_admin_log(objects=objects, needles=needles))
     return tally.counts

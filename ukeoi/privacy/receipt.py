@@ -1,20 +1,20 @@
 """P4: the words of the erasure receipt. The receipt stored on the request holds codes,
-counts and dates only; these tables turn them into sentences in the reader's language."""
+counts and dates only; these tables turn them into sentences in the reader's language.
+The dates come from `retention`, which the purge uses too."""
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-# Tax records (帳簿書類) are kept 7 years (法人税法施行規則 59条, 所得税法 148条).
-TAX_RETENTION_YEARS = 7
-
 ERASED_LABELS: dict[str, Promise] = {
     "name": _("Names: display name, full legal name and its reading"),
-    "email": _("E-mail address"),
+    "email": _("E-mail addresses, the current one and those you used before"),
     "birth_date": _("Date of birth"),
     "address": _("Postal code and address"),
     "profile_text": _("Self-introduction"),
     "portfolio": _("Portfolio items"),
     "bank_account": _("Bank account, also as copied onto past payouts"),
+    "jobs": _("Jobs you posted that never led to a contract or a payment, titles included"),
+    "sign_ins": _("Records of your sign-ins (addresses, network addresses and times)"),
     "identity_documents": _("Identity verification details (the document number was never stored)"),
     "writing": _(
         "Text you wrote: job descriptions, proposals, append notes, messages, task work, "
@@ -29,8 +29,8 @@ ERASED_LABELS: dict[str, Promise] = {
 }
 
 # How long a kept record stays (the receipt says which, with the date where there is one).
-DELETED_AFTER = "deleted"  # privacy_purge_expired deletes it after retain_until
-ANONYMOUS_AFTER = "anonymous"  # required until retain_until, then stays without personal data
+DELETED_AFTER = "deleted"  # privacy_purge_expired deletes it after its retention.kept_until
+ANONYMOUS_AFTER = "anonymous"  # required until its date, then stays without personal data
 FOR_GOOD = "forever"  # a keyed hash that cannot be read back
 
 KEPT: tuple[tuple[str, Promise, Promise, str], ...] = (
@@ -69,7 +69,7 @@ KEPT: tuple[tuple[str, Promise, Promise, str], ...] = (
     ),
     (
         "retired_identifiers",
-        _("A keyed hash of your old e-mail address, and your old username"),
+        _("Keyed hashes of every e-mail address you used, and your old username"),
         _("So that nobody can register with them again (A5). The hash cannot be read back."),
         FOR_GOOD,
     ),

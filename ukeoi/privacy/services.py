@@ -8,6 +8,7 @@ and sign-in that need its data, so it must withdraw first (W1–W7)."""
 import logging
 from datetime import date, datetime, timedelta
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.core import signing
 from django.core.files.base import ContentFile
@@ -24,8 +25,8 @@ from ukeoi.core.errors import ApplicationError, Conflict, NotAllowed, NotFound
 from ukeoi.core.mail import absolute_url, send_templated_mail
 from ukeoi.core.taskqueue import enqueue
 from ukeoi.core.transitions import transition
-from ukeoi.payouts.models import Payout, PayoutFile
-from ukeoi.privacy import erasure, links, receipt
+from ukeoi.payouts.models import Payout, PayoutBatch, PayoutFile
+from ukeoi.privacy import erasure, links, receipt, retention
 from ukeoi.privacy.enums import (
     ERASURE_TRANSITIONS,
     EXPORT_TRANSITIONS,
@@ -44,13 +45,6 @@ def _lock_user(user_id: int) -> User:
     if user is None:
         raise NotFound(_("That account does not exist."))
     return user
-
-
-def _add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 # --- Erasure (P2, P4) -------------------------------------------------------------------------
@@ -185,12 +179,14 @@ def erasure_perform(*, request_id: int, now: datetime | None = None) -> ErasureR
         user = _lock_user(request.user_id)
         last_address, language = user.email, user.language
         counts = erasure.erase_personal_data(user=user)
-        retain_until = _add_years(timezone.localdate(now), receipt.TAX_RETENTION_YEARS)
+        # P4: the dates the receipt states are the ones the purge deletes by (retention).
+        kept = retention.kept_records(user=user, today=timezone.localdate(now))
+        retain_until = retention.retain_until(kept)
         request.done_at = now
         request.retain_until = retain_until
         request.receipt = {
             "erased": counts,
-            "kept": [code for code, *_rest in receipt.KEPT],
+            "kept": [_kept_json(record) for record in kept],
             "retain_until": retain_until.isoformat(),
         }
         transition(
@@ -211,13 +207,44 @@ def erasure_perform(*, request_id: int, now: datetime | None = None) -> ErasureR
                     for code, n in counts.items()
                     if code in receipt.ERASED_LABELS
                 ],
-                "kept": [(what, why, how_long) for _code, what, why, how_long in receipt.KEPT],
+                "kept": _kept_lines(kept),
                 "retain_until": retain_until,
             },
             language=language,
         )
     logger.info("erasure %s done", request.pk)
     return request
+
+
+def _kept_json(record: retention.KeptRecord) -> dict[str, object]:
+    line: dict[str, object] = {
+        "code": record.code,
+        "until": record.until.isoformat() if record.until else None,
+    }
+    if record.transfers:
+        line["transfers"] = [
+            {"payment_date": day.isoformat(), "until": until.isoformat()}
+            for day, until in record.transfers
+        ]
+    return line
+
+
+def _kept_lines(records: list[retention.KeptRecord]) -> list[dict[str, object]]:
+    """The receipt's kept records in words: what, why, how long, until when (P4)."""
+    words = {code: (what, why, how_long) for code, what, why, how_long in receipt.KEPT}
+    lines = []
+    for record in records:
+        what, why, how_long = words[record.code]
+        lines.append(
+            {
+                "what": what,
+                "why": why,
+                "how_long": how_long,
+                "until": record.until,
+                "transfers": record.transfers,
+            }
+        )
+    return lines
 
 
 def erasure_run_due(*, now: datetime | None = None) -> int:
@@ -334,16 +361,38 @@ def _link_to(export: DataExport) -> str:
 # --- Retention (P4) ---------------------------------------------------------------------------
 
 
+def sign_in_records_expire(*, now: datetime | None = None) -> dict[str, int]:
+    """P2: delete the sign-in records (django-axes: access logs, failed attempts, their
+    log) older than SIGN_IN_RECORDS_KEEP_DAYS, whoever they are about. Each names an
+    e-mail address, a network address and a browser, and serves only to watch and throttle
+    recent sign-ins; a failed attempt still within its cool-off (AXES_COOLOFF_TIME) stays
+    whatever the setting, so the throttle keeps working. Idempotent."""
+    now = now or clock.now()
+    cutoff = now - timedelta(days=settings.SIGN_IN_RECORDS_KEEP_DAYS)
+    throttled_since = now - timedelta(hours=float(settings.AXES_COOLOFF_TIME))
+    return {
+        "access_logs": AccessLog.objects.filter(attempt_time__lt=cutoff).delete()[0],
+        "failed_attempts": AccessAttempt.objects.filter(
+            attempt_time__lt=min(cutoff, throttled_since)
+        )
+        .delete()[1]
+        .get(AccessAttempt._meta.label, 0),
+        "failure_logs": AccessFailureLog.objects.filter(attempt_time__lt=cutoff).delete()[0],
+    }
+
+
 def purge_expired(*, today: date | None = None) -> dict[str, int]:
     """Delete what is no longer kept. Precisely:
 
     1. export archives whose link expired (file in storage and row), whoever they belong to;
-    2. for erased accounts whose retention date (erasure + 7 years) has passed: their payout
-       rows (kept only as tax records; the bank details were already erased), then the
-       request is marked purged;
-    3. the bank transfer (Zengin) files of every payout batch paid more than 7 years ago
-       (the files and their rows: the batch row with its totals stays). Those files list the account
-       of every payee, so they are the one place erased bank details outlive erasure.
+    2. the payout rows of erased accounts, each once its batch's retention has passed
+       (`retention.is_expired(payment date)`: kept only as tax records, the bank details
+       were already erased); an erased account whose every dated record has passed
+       (the request's retain_until) is marked purged;
+    3. the bank transfer (Zengin) files of every payout batch whose retention has passed
+       (the files and their rows: the batch row with its totals stays). Those files list the
+       account of every payee, so they are the one place erased bank details outlive erasure
+       (P2's exception, stated on the receipt with the same date).
 
     Never deleted: ledger transactions and entries (append-only; they prove every other
     account's balance and carry no personal data after erasure), contracts, milestones, jobs,
@@ -356,21 +405,28 @@ def purge_expired(*, today: date | None = None) -> dict[str, int]:
             export.file.delete(save=False)
         export.delete()
         counts["exports"] += 1
-    expired = ErasureRequest.objects.filter(
-        status=ErasureStatus.DONE, retain_until__lt=today, purged_at__isnull=True
-    )
-    for request in expired:
+    # Two payout batches a month: the dates are few, and each is judged by the one rule.
+    expired_batches = [
+        pk
+        for pk, payment_date in PayoutBatch.objects.values_list("pk", "payment_date")
+        if retention.is_expired(payment_date, today=today)
+    ]
+    erased = ErasureRequest.objects.filter(status=ErasureStatus.DONE, purged_at__isnull=True)
+    if expired_batches:
+        with transaction.atomic():
+            counts["payouts"] = Payout.objects.filter(
+                batch_id__in=expired_batches, user_id__in=erased.values("user_id")
+            ).delete()[0]
+    for request in erased.filter(retain_until__lt=today):
         with transaction.atomic():
             locked = ErasureRequest.objects.select_for_update().get(pk=request.pk)
             if locked.purged_at is not None:
                 continue
-            counts["payouts"] += Payout.objects.filter(user_id=locked.user_id).delete()[0]
             locked.purged_at = clock.now()
             locked.save(update_fields=["purged_at"])
             audit(actor=None, subject=locked, action="erasure.purged", after={"status": "done"})
             counts["accounts"] += 1
-    cutoff = _add_years(today, -receipt.TAX_RETENTION_YEARS)
-    for transfer_file in PayoutFile.objects.filter(batch__payment_date__lt=cutoff):
+    for transfer_file in PayoutFile.objects.filter(batch_id__in=expired_batches):
         transfer_file.file.delete(save=False)
         transfer_file.delete()
         counts["transfer_files"] += 1

@@ -11,6 +11,13 @@ def run_due_erasures() -> int:
 
 
 @shared_task(acks_late=True)
+def expire_sign_in_records() -> dict[str, int]:
+    """P2: delete sign-in records older than SIGN_IN_RECORDS_KEEP_DAYS (Celery beat; also
+    `manage.py privacy_expire_sign_ins`)."""
+    return services.sign_in_records_expire()
+
+
+@shared_task(acks_late=True)
 def build_export(export_id: int) -> None:
     """P3: build one export archive. A failure marks the export failed, so the user can
     ask again, and is re-raised for the worker's log."""

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ukeoi.accounts.enums import ACCOUNT_TRANSITIONS, AccountStatus
 from ukeoi.accounts.models import ApiToken, User
-from ukeoi.accounts.retired import retire_identifiers
+from ukeoi.accounts.retired import retire_account_identifiers
 from ukeoi.core import clock
 from ukeoi.core.audit import audit
 from ukeoi.core.errors import ApplicationError, Conflict, InvalidInput
@@ -179,7 +179,7 @@ def _complete(
         },
     )
     ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
-    retire_identifiers(email=user.email, username=user.username)
+    retire_account_identifiers(user=user)
     pending = WithdrawWhenClear.objects.select_for_update().filter(
         user=user, status=WhenClearStatus.PENDING
     )

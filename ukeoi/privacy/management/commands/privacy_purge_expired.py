@@ -1,12 +1,12 @@
 """`manage.py privacy_purge_expired`: delete what is no longer kept (P4).
 
 Deletes exactly: (1) data-export archives whose 7-day link has expired (the file in storage
-and its row); (2) for accounts erased more than 7 years ago (the request's retain_until has
-passed): their payout rows, kept until then only as tax records; (3) the bank transfer
-(Zengin) files of payout batches paid more than 7 years ago (the batch rows stay). The
-ledger, contracts,
-jobs, proposals, ratings, the anonymous account row, retired identifiers (A5) and identity
-digests (A6) are never deleted (see services.purge_expired). Idempotent."""
+and its row); (2) the payout rows of erased accounts, each 7 years after its batch's
+payment date, the date the erasure receipt states (privacy.retention.kept_until); (3) the
+bank transfer (Zengin) files of payout batches paid more than 7 years ago, by the same rule
+(the batch rows stay). The ledger, contracts, jobs, proposals, ratings, the anonymous
+account row, retired identifiers (A5) and identity digests (A6) are never deleted (see
+services.purge_expired). Idempotent."""
 
 from typing import Any
 
@@ -17,9 +17,9 @@ from ukeoi.privacy.services import purge_expired
 
 class Command(BaseCommand):
     help = (
-        "Delete expired data-export archives, the payout records of accounts erased more "
-        "than 7 years ago, and bank transfer files older than 7 years. Safe to run any "
-        "number of times."
+        "Delete expired data-export archives, and the payout records of erased accounts and "
+        "the bank transfer files 7 years after their payment date. Safe to run any number "
+        "of times."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
