@@ -61,7 +61,8 @@ messages-check: setup
 ledger-check: setup
 	$(PY) manage.py ledger_check
 
-# API fuzzing (schemathesis over /api/openapi.json, fixed seed; FUZZ_EXAMPLES per operation).
+# API fuzzing (schemathesis over /api/openapi.json, fixed seed; FUZZ_EXAMPLES per operation),
+# then a control character (NUL, C0, DEL, C1) in each operation's parameters and body fields.
 fuzz: setup
 	$(VENV)/bin/pytest tests/fuzz -m fuzz -q -p no:randomly
 

@@ -1,17 +1,15 @@
 """The one JSON API, at /api/ with its OpenAPI schema at /api/openapi.json and docs at /api/docs."""
 
-from ninja import NinjaAPI
-
 from ukeoi.accounts.api import router as accounts_router
 from ukeoi.contracts.api import router as contracts_router
-from ukeoi.core.api import install_error_handlers
+from ukeoi.core.api import API, install_error_handlers
 from ukeoi.helpdesk.api import router as helpdesk_router
 from ukeoi.jobs.api import router as jobs_router
 from ukeoi.payouts.api import router as payouts_router
 from ukeoi.privacy.api import router as privacy_router
 from ukeoi.withdrawal.api import router as withdrawal_router
 
-api = NinjaAPI(
+api = API(
     title="ukeoi API",
     version="1",
     description="Jobs, proposals, contracts, payouts and withdrawal. "
