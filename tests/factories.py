@@ -1,8 +1,10 @@
+import io
 from datetime import date
 from typing import Any
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from ukeoi.accounts.enums import DocumentType, VerificationStatus
 from ukeoi.accounts.identity import identity_digest
@@ -42,8 +44,29 @@ class OperatorFactory(UserFactory):
 # A4, A6: what an operator reads on the document of an IdentityVerificationFactory request
 # (its digest is the one the user's own entry gave).
 IDENTITY_READING: dict[str, Any] = {"document_number": "AB1234567", "birth_date": date(1990, 4, 1)}
-# The smallest file that starts like a PNG image: enough for the type check by content.
-PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def png_bytes(
+    colour: tuple[int, int, int] = (42, 77, 122), size: tuple[int, int] = (4, 4)
+) -> bytes:
+    """A real PNG of one colour. Uploaded images are decoded and written again from their
+    pixels (issue 14 item 4); Pillow writes its own PNG back byte for byte, so the stored
+    file of an upload of these bytes is these bytes."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def jpeg_bytes(
+    colour: tuple[int, int, int] = (200, 180, 150), size: tuple[int, int] = (8, 8)
+) -> bytes:
+    """A real JPEG of one colour (a photo of a document, say)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+PNG_BYTES = png_bytes()
 
 
 def png_upload(name: str = "image.png", content: bytes = PNG_BYTES) -> SimpleUploadedFile:

@@ -16,6 +16,7 @@ from tests.factories import (
     OperatorFactory,
     UserFactory,
     identity_document,
+    jpeg_bytes,
 )
 from ukeoi.accounts import services
 from ukeoi.accounts.enums import AccountStatus, DocumentType, VerificationStatus
@@ -38,7 +39,7 @@ PASSPORT: dict[str, Any] = {
 
 def passport() -> dict[str, Any]:
     """A passport request with its image (a new upload each time)."""
-    return {**PASSPORT, "document": identity_document("passport.jpg", b"\xff\xd8\xff" + bytes(64))}
+    return {**PASSPORT, "document": identity_document("passport.jpg", jpeg_bytes())}
 
 
 def state(request: IdentityVerification) -> tuple[str, Any, Any]:

@@ -202,6 +202,41 @@ class TestMarkup:
 
         assert html == "<p>退会ページ</p>"
 
+    @pytest.mark.parametrize(
+        "target",
+        [
+            "/\\evil.example",
+            "/\\/evil.example",
+            "\\\\evil.example",
+            "/x\\..\\..\\evil.example",
+            "//evil.example",
+            "/\u200b/evil.example",
+            "/\x7f/evil.example",
+            "url:accounts:settings?\\evil",
+        ],
+        ids=[
+            "backslash",
+            "backslash-slash",
+            "two-backslashes",
+            "backslash-later",
+            "two-slashes",
+            "zero-width-space",
+            "DEL",
+            "in-a-query",
+        ],
+    )
+    def test_a_path_a_browser_reads_as_another_site_is_plain_text(self, target: str) -> None:
+        """Issue 14 item 4: browsers read "\\" as "/", so "/\\evil.example" is
+        "//evil.example", another site; the markup links only clean paths of this site."""
+        html = render_faq_body(f"[a]({target})")
+
+        assert html == "<p>a</p>"
+
+    def test_a_refused_path_falls_back_to_the_next_target(self) -> None:
+        html = render_faq_body("[ヘルプ](/\\evil.example|/help/)")
+
+        assert html == '<p><a href="/help/">ヘルプ</a></p>'
+
     def test_excerpt_is_plain_text_without_headings(self) -> None:
         assert plain_excerpt("## 見出し\n\n本文の[リンク](article:x)です。") == "本文のリンクです。"
         assert plain_excerpt("あ" * 200, 10) == "あ" * 9 + "…"

@@ -11,7 +11,16 @@ from ukeoi.helpdesk.selectors import MAX_TERMS, content_words, search_terms
 
 ALLOWED_TAG = re.compile(r"</?(p|br|ul|ol|li|h2|strong)>|<a href=\"(/[^\"<>]*)\">|</a>")
 # Text that mixes Japanese, markup characters and the markup's own syntax.
-PIECES = [*"退会提案ア ab<>&\"'/=:()[]*#-1.\n", "<script>", "javascript:", "](", "**", "url:", "|"]
+PIECES = [
+    *"退会提案ア ab<>&\"'/\\=:()[]*#-1.\n",
+    "<script>",
+    "javascript:",
+    "](",
+    "**",
+    "url:",
+    "|",
+    "](/\\",
+]
 TEXT = st.lists(st.sampled_from(PIECES), max_size=120).map("".join)
 
 
@@ -26,6 +35,7 @@ def test_markup_emits_only_its_own_tags_and_site_links(source: str) -> None:
     for href in re.findall(r'<a href="([^"]*)"', html):
         assert href.startswith("/")
         assert not href.startswith("//")
+        assert "\\" not in href  # browsers read it as "/" (issue 14 item 4)
 
 
 @settings(max_examples=200, deadline=None)

@@ -52,6 +52,7 @@ from ukeoi.core.audit import audit
 from ukeoi.core.errors import ApplicationError, InvalidInput, NotAllowed, NotFound
 from ukeoi.core.kana import ZenginError, to_zengin_kana
 from ukeoi.core.mail import send_templated_mail
+from ukeoi.core.validators import accepted_upload
 
 DISPLAY_NAME_MAX = 40
 
@@ -346,8 +347,10 @@ def portfolio_item_add(
             URLValidator(schemes=["http", "https"])(url)
         except ValidationError:
             errors["url"] = [_("Enter a web address starting with http:// or https://.")]
-    if image is not None and (problems := _upload_problems(image, PORTFOLIO_IMAGE_VALIDATORS)):
-        errors["image"] = problems
+    if image is not None:
+        image, problems = _accept_upload(image, PORTFOLIO_IMAGE_VALIDATORS)
+        if problems:
+            errors["image"] = problems
     if errors:
         raise InvalidInput.of(errors)
     with transaction.atomic():
@@ -369,14 +372,13 @@ def portfolio_item_delete(*, actor: User, item_id: int) -> None:
         item.delete()
 
 
-def _upload_problems(file: File, validators: list[Any]) -> list[Any]:
-    problems: list[Any] = []
-    for validate in validators:
-        try:
-            validate(file)
-        except ValidationError as error:
-            problems.extend(error.messages)
-    return problems
+def _accept_upload(file: File, validators: list[Any]) -> tuple[File, list[Any]]:
+    """The file to store (an image re-encoded from its pixels alone, issue 14 item 4) and
+    the problems that refuse it."""
+    try:
+        return accepted_upload(file, validators), []
+    except ValidationError as error:
+        return file, error.messages
 
 
 def _delete_file_after_commit(field: Any) -> None:
@@ -389,10 +391,10 @@ def _delete_file_after_commit(field: Any) -> None:
 DOCUMENT_NUMBER_PATTERN = re.compile(r"^[A-Z0-9]{4,20}$")
 
 
-def _document_problems(document: File | None) -> list[Any]:
+def _accept_document(document: File | None) -> tuple[File | None, list[Any]]:
     if document is None:
-        return [_("Attach a photo or scan of the document.")]
-    return _upload_problems(document, IDENTITY_DOCUMENT_VALIDATORS)
+        return None, [_("Attach a photo or scan of the document.")]
+    return _accept_upload(document, IDENTITY_DOCUMENT_VALIDATORS)
 
 
 def identity_verification_request(
@@ -418,7 +420,8 @@ def identity_verification_request(
         ]
     if birth_date is None or not (date(1900, 1, 1) <= birth_date <= clock.today()):
         errors["birth_date"] = [_("Enter a real date of birth.")]
-    if problems := _document_problems(document):
+    document, problems = _accept_document(document)
+    if problems:
         errors["document"] = problems
     if errors:
         raise InvalidInput.of(errors)

@@ -7,8 +7,13 @@ file's first bytes, and a storage path that the uploader cannot choose.
         validators=[FileSizeValidator(10 * MB), FileTypeValidator(DOCUMENT_TYPES)],
     )
 
-Serve such files only through `ukeoi.core.files.protected_file_response`."""
+Serve such files only through `ukeoi.core.files.protected_file_response`.
 
+A service stores what `accepted_upload` gives back: after the checks, an image is re-encoded
+from its pixels (`pixels_only`), so bytes after the picture and metadata never reach
+storage."""
+
+import io
 import uuid
 from collections.abc import Callable, Mapping
 from pathlib import PurePath
@@ -16,9 +21,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
+from PIL import ExifTags, Image, ImageOps
 
 MB = 1024 * 1024
 
@@ -158,3 +165,91 @@ FileValidator = Callable[[File], None]
 
 def upload_validators(*, max_bytes: int, kinds: Mapping[str, FileKind]) -> list[FileValidator]:
     return [FileSizeValidator(max_bytes), FileTypeValidator(kinds)]
+
+
+# Extension → the formats Pillow may read such a file as (MPO: a camera's JPEG with extra
+# frames) and the one it is written back as.
+IMAGE_FORMATS: dict[str, tuple[tuple[str, ...], str]] = {
+    ".png": (("PNG",), "PNG"),
+    ".jpg": (("JPEG", "MPO"), "JPEG"),
+    ".jpeg": (("JPEG", "MPO"), "JPEG"),
+    ".gif": (("GIF",), "GIF"),
+}
+# More than any phone camera's photo (48 MP), less than what would fill a worker's memory.
+MAX_IMAGE_PIXELS = 64_000_000
+# What a re-encoded image keeps besides its pixels: transparency, a GIF's timing and loop.
+KEPT_IMAGE_INFO = ("transparency", "duration", "loop", "background", "disposal")
+
+
+def pixels_only(upload: File) -> File:
+    """Issue 14 item 4: an uploaded image (IMAGE_FORMATS) decoded and written again in its
+    own format from its pixels alone. Nothing else of the file is kept: bytes after the
+    image's end (a script after a valid PNG), EXIF (a photo's GPS position), comments, text
+    chunks, colour profiles. A photo's EXIF orientation is applied first, so it stays
+    upright. A JPEG keeps its quantisation tables (no visible loss); an animated GIF keeps
+    its frames. Any other file (a PDF scan) is returned as it is.
+
+    ValidationError (file_content) when the file does not decode as its type, file_too_large
+    past MAX_IMAGE_PIXELS. Call it after the upload validators passed."""
+    extension = PurePath(upload.name or "").suffix.lower()
+    if extension not in IMAGE_FORMATS:
+        return upload
+    readable, written = IMAGE_FORMATS[extension]
+    too_large = ValidationError(
+        _("The image is too large: at most %(max)d megapixels."),
+        code="file_too_large",
+        params={"max": MAX_IMAGE_PIXELS // 1_000_000},
+    )
+    upload.seek(0)
+    try:
+        with Image.open(upload, formats=list(readable)) as image:
+            if image.width * image.height > MAX_IMAGE_PIXELS:
+                raise too_large
+            image.load()
+            content = _encode(image, written)
+    except Image.DecompressionBombError as error:
+        raise too_large from error
+    except (OSError, SyntaxError, ValueError) as error:
+        raise ValidationError(
+            _("The file's content does not match its type (%(type)s)."),
+            code="file_content",
+            params={"type": extension.lstrip(".").upper()},
+        ) from error
+    finally:
+        upload.seek(0)
+    return ContentFile(content, name=upload.name)
+
+
+def _encode(image: Image.Image, written: str) -> bytes:
+    kept: dict[str | tuple[int, int], Any] = {
+        key: image.info[key] for key in KEPT_IMAGE_INFO if key in image.info
+    }
+    upright = image
+    if image.getexif().get(ExifTags.Base.Orientation, 1) != 1:
+        upright = ImageOps.exif_transpose(image)
+    upright.info = kept
+    out = io.BytesIO()
+    if written == "JPEG":
+        # "keep" reuses the source's quantisation: a second encoding loses nothing visible.
+        same_jpeg = upright is image and image.format == "JPEG"
+        upright.save(out, format="JPEG", quality="keep" if same_jpeg else 90)
+    elif written == "GIF":
+        frames = getattr(image, "n_frames", 1)
+        upright.save(out, format="GIF", save_all=frames > 1, comment=b"")
+    else:
+        upright.save(out, format=written)
+    return out.getvalue()
+
+
+def accepted_upload(upload: File, validators: list[FileValidator]) -> File:
+    """The upload as a service stores it, or ValidationError with every problem: the
+    validators' (size, type by extension and content), then, for an image, `pixels_only`."""
+    problems: list[ValidationError] = []
+    for validate in validators:
+        try:
+            validate(upload)
+        except ValidationError as error:
+            problems.extend(error.error_list)
+    if problems:
+        raise ValidationError(problems)
+    return pixels_only(upload)

@@ -9,11 +9,14 @@ character of the source is escaped before any tag is added:
 - ``[text](target)`` is a link. Targets: ``url:<namespace:name>`` (a named route, with an
   optional ``?query`` or ``#fragment``; a route that does not exist yet renders as plain
   text), ``article:<slug>`` (another FAQ article), or a site path starting with ``/``.
-  Anything else (``javascript:``, other sites) renders as plain text. Several targets
-  separated by ``|`` are tried in turn: ``url:withdrawal:index|url:accounts:settings``.
+  Anything else (``javascript:``, other sites, a path a browser would read as another
+  site such as ``/\\evil.example``) renders as plain text. Several targets separated by
+  ``|`` are tried in turn: ``url:withdrawal:index|url:accounts:settings``.
 """
 
 import re
+import unicodedata
+from urllib.parse import urlsplit
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
@@ -30,21 +33,36 @@ def _split_target(target: str) -> tuple[str, str]:
     return target, ""
 
 
+def is_same_site_path(href: str) -> bool:
+    """Issue 14 item 4: `href` is a path on this site as every browser reads it. Browsers
+    read a backslash as "/" (so "/\\evil.example" is "//evil.example", another site) and
+    drop tabs and line breaks (so "/<TAB>/evil.example" is too): a link holds neither, nor
+    any other space, control or invisible character, and starts with exactly one "/"."""
+    if "\\" in href or any(
+        char.isspace() or unicodedata.category(char).startswith("C") for char in href
+    ):
+        return False
+    parts = urlsplit(href)
+    return not parts.scheme and not parts.netloc and href.startswith("/") and href[1:2] != "/"
+
+
 def _resolve(target: str) -> str | None:
+    """The href of one target, or None; every href the markup emits passes through here."""
+    href: str | None = None
     if target.startswith("url:"):
         name, rest = _split_target(target[4:])
         try:
-            return reverse(name) + rest
+            href = reverse(name) + rest
         except NoReverseMatch:
             return None
-    if target.startswith("article:"):
+    elif target.startswith("article:"):
         try:
-            return reverse("helpdesk:article", args=[target[8:]])
+            href = reverse("helpdesk:article", args=[target[8:]])
         except NoReverseMatch:
             return None
-    if target.startswith("/") and not target.startswith("//"):
-        return target
-    return None
+    elif target.startswith("/"):
+        href = target
+    return href if href is not None and is_same_site_path(href) else None
 
 
 def _inline(text: str) -> str:
