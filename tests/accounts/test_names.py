@@ -9,6 +9,7 @@ from tests.factories import OperatorFactory, UserFactory
 from ukeoi.accounts import services
 from ukeoi.accounts.forms import DisplayNameForm, ProfileForm
 from ukeoi.accounts.models import User
+from ukeoi.core.errors import InvalidInput
 from ukeoi.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +85,7 @@ class TestDisplayName:
     def test_service_refuses_blank_display_name(self) -> None:
         user = UserFactory.create(display_name="元の名前")
 
-        with pytest.raises(services.InvalidInput) as refused:
+        with pytest.raises(InvalidInput) as refused:
             services.user_update_display_name(actor=user, display_name="  ")
 
         assert list(refused.value.fields) == ["display_name"]

@@ -11,6 +11,7 @@ from tests.factories import UserFactory
 from ukeoi.accounts import services
 from ukeoi.accounts.models import PortfolioItem, Profile, User
 from ukeoi.core import clock
+from ukeoi.core.errors import InvalidInput
 from ukeoi.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -89,7 +90,7 @@ class TestProfileService:
         """A7."""
         user = UserFactory.create(profile__legal_name="元の名前")
 
-        with pytest.raises(services.InvalidInput) as refused:
+        with pytest.raises(InvalidInput) as refused:
             update(user, **{field: value})
 
         assert list(refused.value.fields) == [field]
@@ -106,7 +107,7 @@ class TestProfileService:
     def test_non_katakana_reading_says_katakana(self) -> None:
         user = UserFactory.create()
 
-        with pytest.raises(services.InvalidInput) as refused:
+        with pytest.raises(InvalidInput) as refused:
             update(user, legal_name_kana="山田")
 
         with translation.override("en"):

@@ -15,6 +15,7 @@ from tests.factories import UserFactory
 from ukeoi.accounts import services
 from ukeoi.accounts.models import Profile, User
 from ukeoi.accounts.retired import retire_identifiers
+from ukeoi.core.errors import InvalidInput
 from ukeoi.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +96,7 @@ class TestRegisterService:
         UserFactory.create(email="hanako@example.jp")
         before = rows()
 
-        with pytest.raises(services.InvalidInput) as refused:
+        with pytest.raises(InvalidInput) as refused:
             register(email="HANAKO@example.JP", username="hanako2")
 
         assert "already exists" in in_english(refused.value.fields["email"])
@@ -106,7 +107,7 @@ class TestRegisterService:
         UserFactory.create(username="hanako")
         before = rows()
 
-        with pytest.raises(services.InvalidInput) as refused:
+        with pytest.raises(InvalidInput) as refused:
             register(email="other@example.jp")
 
         assert "already taken" in in_english(refused.value.fields["username"])
@@ -117,7 +118,7 @@ class TestRegisterService:
         UserFactory.create(username="hanako")
         before = rows()
 
-        with pytest.raises(services.InvalidInput) as refused:
+        with pytest.raises(InvalidInput) as refused:
             register(email="other@example.jp", username="HANAKO")
 
         assert "username" in refused.value.fields
@@ -129,7 +130,7 @@ class TestRegisterService:
         retire_identifiers(email=retired_as, username="someone_else")
         before = rows()
 
-        with pytest.raises(services.InvalidInput) as refused:
+        with pytest.raises(InvalidInput) as refused:
             register(email="hanako@example.jp")
 
         assert "withdrawn account" in in_english(refused.value.fields["email"])
@@ -140,7 +141,7 @@ class TestRegisterService:
         retire_identifiers(email="gone@example.jp", username="hanako")
         before = rows()
 
-        with pytest.raises(services.InvalidInput) as refused:
+        with pytest.raises(InvalidInput) as refused:
             register()
 
         assert "withdrawn account" in in_english(refused.value.fields["username"])
@@ -149,7 +150,7 @@ class TestRegisterService:
     @pytest.mark.parametrize("username", INVALID_USERNAMES)
     def test_register_refuses_invalid_username(self, username: str) -> None:
         """A1: 3–20 characters of a–z, 0–9, "_" and "-"."""
-        with pytest.raises(services.InvalidInput) as refused:
+        with pytest.raises(InvalidInput) as refused:
             register(username=username)
 
         assert "3 to 20 characters" in in_english(refused.value.fields["username"])
@@ -162,14 +163,14 @@ class TestRegisterService:
     @pytest.mark.parametrize("password", ["short1", "password123", "12345678901", "hanako1234"])
     def test_register_refuses_weak_password(self, password: str) -> None:
         """Django's password validators apply (too short, common, numeric, like the username)."""
-        with pytest.raises(services.InvalidInput) as refused:
+        with pytest.raises(InvalidInput) as refused:
             register(password=password)
 
         assert refused.value.fields["password"]
         assert rows() == (0, 0, 0)
 
     def test_register_reports_every_bad_field_at_once(self) -> None:
-        with pytest.raises(services.InvalidInput) as refused:
+        with pytest.raises(InvalidInput) as refused:
             register(email="not-an-address", username="X", display_name=" ", password="1")
 
         assert set(refused.value.fields) == {"email", "username", "display_name", "password"}

@@ -194,7 +194,7 @@ def test_m5_a_run_stopped_after_some_chunks_is_resumed_without_paying_twice(monk
     def crash(batch_id: int) -> None:
         raise RuntimeError("killed")
 
-    monkeypatch.setattr(services, "_export", crash)
+    monkeypatch.setattr("ukeoi.payouts.services.batch._export", crash)
     with pytest.raises(RuntimeError):
         services.payout_batch_run(close_date=CLOSE, chunk_size=3)
     batch = PayoutBatch.objects.get(close_date=CLOSE)

@@ -1,7 +1,7 @@
 """Choices of the jobs app and the allowed transitions of each of its state machines.
 
-A service moves a status only through `ukeoi.jobs.services._move`, which checks these tables
-and writes the audit event."""
+A service moves a status only through `ukeoi.core.transitions.transition`, which checks these
+tables and writes the audit event."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -1,27 +1,8 @@
-"""Payout use cases (M3–M6, W6, W9): the user's payout settings, the batch run at each
-close, and the operators' "paid" and "failed".
-
-The batch (`payout_batch_run`) is set-based: each chunk transaction locks up to
-PAYOUT_CHUNK_SIZE user rows (FOR NO KEY UPDATE, pk order, withdrawn accounts skipped) and
-their reward accounts, creates their payouts with one INSERT … SELECT that applies M4/W9 in
-SQL, and moves the money reward -> payout in transit + transfer fee revenue with one
-`ledger.post_many`. A chunk commits with the batch's resume point (`cursor_user_id`), so a
-run killed at any moment leaves whole chunks behind and the next run continues after them;
-the unique (batch, user) makes a payout twice impossible whatever happens. When every
-chunk is done the Zengin file is written to default storage and the batch and its payouts
-become `exported` in one transaction.
-
-Ledger movements (idempotency keys derived from the payout):
-    payout:<id>:request  reward(user) -amount · payout_in_transit(payout) +net
-                         · transfer_fee_revenue +fee
-    payout:<id>:paid     payout_in_transit(payout) -net · bank +net
-    payout:<id>:fail     payout_in_transit(payout) -net · transfer_fee_revenue -fee
-                         · reward(user) +amount
-"""
+"""The payout batch (M3–M6) and its Zengin transfer file (M5): set-based, resumable, idempotent."""
 
 import logging
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -38,10 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from ukeoi.accounts.enums import AccountStatus
 from ukeoi.accounts.models import Bank, BankAccount, BankBranch, Profile, User
 from ukeoi.core import clock
-from ukeoi.core.audit import audit
-from ukeoi.core.errors import ApplicationError, Conflict, InvalidInput, NotAllowed, NotFound
+from ukeoi.core.errors import ApplicationError
 from ukeoi.core.kana import ZenginError, to_zengin_kana
-from ukeoi.core.mail import notify
 from ukeoi.core.transitions import transition
 from ukeoi.ledger import services as ledger
 from ukeoi.ledger.enums import AccountKind
@@ -49,93 +28,16 @@ from ukeoi.ledger.models import LedgerAccount, LedgerEntry, LedgerTransaction
 from ukeoi.payouts import calendar, zengin
 from ukeoi.payouts.enums import (
     BATCH_TRANSITIONS,
-    PAYOUT_TRANSITIONS,
     BatchStatus,
     PayoutMode,
     PayoutStatus,
 )
-from ukeoi.payouts.locks import batch_run_lock, lock_batch, lock_payout, lock_user
+from ukeoi.payouts.locks import batch_run_lock, lock_batch
 from ukeoi.payouts.models import Payout, PayoutBatch, PayoutFile, PayoutSettings
 from ukeoi.payouts.selectors import fee_schedule
+from ukeoi.payouts.services._common import PAYOUT_SUBJECT, Progress
 
 logger = logging.getLogger(__name__)
-
-# The ledger names a payout's in-transit account by this subject (M1).
-PAYOUT_SUBJECT = "payouts.payout"
-
-# progress(done, total): users looked at so far and in all (the command draws a bar).
-Progress = Callable[[int, int], None]
-
-
-class PayoutRefused(Conflict):
-    """Not possible in the current state (409)."""
-
-
-class AccountWithdrawn(NotAllowed):
-    code = "account_withdrawn"
-
-
-# --- Settings (M4, W9) ----------------------------------------------------------------------
-
-
-def _lock_active(actor: User) -> User:
-    user = lock_user(actor.pk)
-    if user is None or user.status == AccountStatus.WITHDRAWN:
-        raise AccountWithdrawn(_("This account has been withdrawn and can no longer do this."))
-    return user
-
-
-def _settings_for_update(user: User) -> PayoutSettings:
-    found = PayoutSettings.objects.select_for_update(no_key=True).filter(user=user).first()
-    return found or PayoutSettings(user=user)
-
-
-@transaction.atomic
-def payout_settings_set(*, actor: User, mode: str) -> PayoutSettings:
-    """M4: automatic payout at each close, or keep the balance (manual)."""
-    if mode not in PayoutMode.values:
-        raise InvalidInput.of({"mode": [_("Choose automatic payout or keep the balance.")]})
-    user = _lock_active(actor)
-    row = _settings_for_update(user)
-    before = row.mode if row.pk else None
-    row.mode = mode
-    row.updated_at = clock.now()
-    row.save()
-    if before != mode:
-        audit(
-            actor=actor,
-            subject=row,
-            action="payout_settings.mode",
-            before={"mode": before},
-            after={"mode": mode},
-        )
-    return row
-
-
-@transaction.atomic
-def payout_final_request(*, actor: User, enabled: bool) -> PayoutSettings:
-    """W9: ask for (or cancel) a final payout: the next batch pays any balance above the
-    transfer fee, whatever the 1,000-yen minimum and the payout mode."""
-    if not isinstance(enabled, bool):
-        raise InvalidInput.of({"enabled": [_("Say yes or no.")]})
-    user = _lock_active(actor)
-    row = _settings_for_update(user)
-    before = row.final_payout if row.pk else None
-    row.final_payout = enabled
-    row.updated_at = clock.now()
-    row.save()
-    if before != enabled:
-        audit(
-            actor=actor,
-            subject=row,
-            action="payout_settings.final_payout",
-            before={"final_payout": before},
-            after={"final_payout": enabled},
-        )
-    return row
-
-
-# --- The batch (M3–M6) ----------------------------------------------------------------------
 
 
 def close_cutoff(close_date: date) -> datetime:
@@ -597,111 +499,3 @@ def _export(batch_id: int) -> None:
             fields=["payout_count", "total_amount", "total_fee", "exported_at"],
         )
         logger.info("payout batch %s exported: %d payouts", batch.close_date, exported)
-
-
-# --- Operators (M5) -------------------------------------------------------------------------
-
-
-def payout_batch_mark_paid(
-    *, actor: User, batch_id: int, chunk_size: int | None = None
-) -> PayoutBatch:
-    """M5: the bank made the transfers: every exported payout of the batch becomes paid and
-    its money leaves payouts in transit for the bank. Chunked and resumable like the run
-    (payouts marked failed stay failed). Refuses a batch that is not exported."""
-    chunk_size = chunk_size or settings.PAYOUT_CHUNK_SIZE
-    batch = PayoutBatch.objects.filter(pk=batch_id).first()
-    if batch is None:
-        raise NotFound(_("That payout batch does not exist."))
-    if batch.status != BatchStatus.EXPORTED:
-        raise PayoutRefused(
-            _(
-                "Only a batch whose transfer file was written can be marked paid; this one is "
-                "%(status)s."
-            )
-            % {"status": batch.get_status_display()},
-            code="invalid_transition",
-        )
-    bank = ledger.platform_account(kind=AccountKind.BANK)
-    while True:
-        with transaction.atomic():
-            batch = lock_batch(batch_id)
-            if batch.status != BatchStatus.EXPORTED:
-                return batch
-            now = clock.now()
-            rows = list(
-                Payout.objects.select_for_update(no_key=True)
-                .filter(batch_id=batch_id, status=PayoutStatus.EXPORTED)
-                .order_by("id")
-                .values_list("id", "net")[:chunk_size]
-            )
-            if not rows:
-                batch.paid_at = now
-                transition(
-                    batch,
-                    BatchStatus.PAID,
-                    table=BATCH_TRANSITIONS,
-                    actor=actor,
-                    action="payout_batch.paid",
-                    fields=["paid_at"],
-                )
-                return batch
-            transit = ledger.subject_accounts_get_or_create_many(
-                kind=AccountKind.PAYOUT_IN_TRANSIT,
-                subject_type=PAYOUT_SUBJECT,
-                subject_ids=[pk for pk, _net in rows],
-            )
-            ledger.post_many(
-                kind="payout.paid",
-                postings=[
-                    ledger.Posting(
-                        key=f"payout:{pk}:paid", legs=[(transit[str(pk)], -net), (bank.pk, net)]
-                    )
-                    for pk, net in rows
-                ],
-            )
-            Payout.objects.filter(pk__in=[pk for pk, _net in rows]).update(
-                status=PayoutStatus.PAID, paid_at=now
-            )
-
-
-def payout_mark_failed(*, actor: User, payout_id: int, reason: str) -> Payout:
-    """M5: the bank could not make this transfer: the payout fails, its whole amount (fee
-    included) returns to the user's reward balance, and the user is told why by mail.
-    Refuses a payout already paid or failed, changing nothing."""
-    reason = (reason or "").strip()
-    if not reason or len(reason) > 200:
-        raise InvalidInput.of({"reason": [_("Give the reason in 1 to 200 characters.")]})
-    with transaction.atomic():
-        found = Payout.objects.filter(pk=payout_id).values_list("user_id", flat=True).first()
-        if found is None:
-            raise NotFound(_("That payout does not exist."))
-        user = lock_user(found)
-        payout = lock_payout(payout_id)
-        if payout.status == PayoutStatus.PAID:
-            raise PayoutRefused(
-                _("This payout was already paid; it cannot be marked failed."),
-                code="invalid_transition",
-            )
-        now = clock.now()
-        payout.failure_reason = reason
-        payout.failed_at = now
-        transition(
-            payout,
-            PayoutStatus.FAILED,
-            table=PAYOUT_TRANSITIONS,
-            actor=actor,
-            action="payout.fail",
-            fields=["failure_reason", "failed_at"],
-            refusal=_("This payout has already failed."),
-        )
-        transit = ledger.payout_in_transit_account(
-            subject_type=PAYOUT_SUBJECT, subject_id=payout.pk
-        )
-        legs = [(transit, -payout.net), (ledger.reward_account(lancer=payout.user), payout.amount)]
-        if payout.fee:
-            fee_account = ledger.platform_account(kind=AccountKind.TRANSFER_FEE_REVENUE)
-            legs.append((fee_account, -payout.fee))
-        ledger.post(key=f"payout:{payout.pk}:fail", kind="payout.fail", legs=legs)
-        if user is not None:
-            notify(user, "payout_failed", payout=payout, batch=payout.batch, reason=reason)
-    return payout

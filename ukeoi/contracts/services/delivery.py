@@ -1,0 +1,234 @@
+"""Delivery, acceptance, changes requested and completion of milestones (B3, B6)."""
+
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import File
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from ukeoi.accounts.models import User
+from ukeoi.contracts import rules
+from ukeoi.contracts.enums import (
+    MILESTONE_FUNDED_STATUSES,
+    ContractStatus,
+    MilestoneStatus,
+)
+from ukeoi.contracts.locks import (
+    lock_milestone,
+)
+from ukeoi.contracts.models import Contract, Delivery, Milestone
+
+# The ledger names a milestone's escrow account by this subject (M1).
+from ukeoi.contracts.services._common import (
+    ESCROW_SUBJECT,
+    ActionRefused,
+    _contract_of_milestone,
+    _lock,
+    _mail,
+    _mail_both,
+    _move_contract,
+    _move_milestone,
+    _refuse,
+    _touch,
+)
+from ukeoi.core import clock
+from ukeoi.core.errors import InvalidInput
+from ukeoi.core.mail import absolute_url
+from ukeoi.core.validators import DELIVERY_TYPES, MB, upload_validators
+from ukeoi.ledger import services as ledger
+from ukeoi.ledger.enums import AccountKind
+
+DELIVERY_VALIDATORS = upload_validators(max_bytes=20 * MB, kinds=DELIVERY_TYPES)
+
+
+def _file_problems(file: File) -> dict[str, list[Any]]:
+    messages: list[Any] = []
+    for validate in DELIVERY_VALIDATORS:
+        try:
+            validate(file)
+        except ValidationError as error:
+            messages.extend(error.messages)
+    return {"file": messages} if messages else {}
+
+
+def milestone_deliver(
+    *, actor: User, milestone_id: int, body: str = "", file: File | None = None
+) -> Delivery:
+    """B3: the lancer delivers (納品) an escrowed milestone: a note and/or a file. Refused
+    twice in a row (it waits for the client) and before escrow."""
+    contract_id = _contract_of_milestone(milestone_id, actor=actor)
+    body = (body or "").strip()
+    problems = rules.text_problems("body", body, rules.DELIVERY_BODY_MAX, required=file is None)
+    if file is not None:
+        problems.update(_file_problems(file))
+    if problems:
+        raise InvalidInput.of(problems)
+    with transaction.atomic():
+        locked = _lock(actor, contract_id)
+        contract = locked.contract
+        milestone = lock_milestone(milestone_id)
+        refusal = rules.deliver_refusal(
+            actor_id=actor.pk,
+            contract=rules.ContractFacts.of(contract),
+            milestone=rules.MilestoneFacts.of(milestone),
+        )
+        if refusal is not None:
+            _refuse(refusal)
+        now = clock.now()
+        delivery = Delivery(milestone=milestone, body=body, created_at=now)
+        if file is not None:
+            delivery.file = file
+        delivery.save()
+        milestone.delivered_at = now
+        _move_milestone(
+            milestone,
+            MilestoneStatus.DELIVERED,
+            actor=actor,
+            action="milestone.delivered",
+            fields=["delivered_at"],
+        )
+        _touch(contract, now)
+        _mail(
+            locked.client,
+            "delivered",
+            contract=contract,
+            milestone=milestone,
+            link=absolute_url(contract.get_absolute_url()),
+        )
+    return delivery
+
+
+def milestone_accept(*, actor: User, milestone_id: int) -> Milestone:
+    """B3, B6: the client accepts (検収) a delivered milestone: its escrow moves to the
+    lancer's reward balance minus the lancer fee, which goes to fee revenue (key
+    `milestone:<pk>:accept`). When every milestone still in the plan is accepted, the
+    contract is completed. Refused for an unfunded or undelivered milestone."""
+    contract_id = _contract_of_milestone(milestone_id, actor=actor)
+    with transaction.atomic():
+        locked = _lock(actor, contract_id)
+        contract = locked.contract
+        milestone = lock_milestone(milestone_id)
+        refusal = rules.client_decision_refusal(
+            actor_id=actor.pk,
+            contract=rules.ContractFacts.of(contract),
+            milestone=rules.MilestoneFacts.of(milestone),
+        )
+        if refusal is not None:
+            _refuse(refusal)
+        now = clock.now()
+        milestone.accepted_at = now
+        _move_milestone(
+            milestone,
+            MilestoneStatus.ACCEPTED,
+            actor=actor,
+            action="milestone.accepted",
+            fields=["accepted_at"],
+        )
+        _release(milestone, lancer=locked.lancer)
+        _touch(contract, now)
+        _mail_both(contract, locked.users, "accepted", milestone=milestone)
+        _complete_if_done(contract, actor=actor, users=locked.users, now=now)
+    return milestone
+
+
+def _release(milestone: Milestone, *, lancer: User) -> None:
+    amount = milestone.escrow_amount
+    legs = [
+        (ledger.escrow_account(subject_type=ESCROW_SUBJECT, subject_id=milestone.pk), -amount),
+        (ledger.reward_account(lancer=lancer), amount - milestone.lancer_fee),
+    ]
+    if milestone.lancer_fee:
+        legs.append(
+            (ledger.platform_account(kind=AccountKind.FEE_REVENUE_LANCER), milestone.lancer_fee)
+        )
+    ledger.post(
+        key=f"milestone:{milestone.pk}:accept",
+        kind="milestone.accept",
+        legs=legs,
+        memo=milestone.title[:200],
+    )
+
+
+def _complete_if_done(
+    contract: Contract, *, actor: User | None, users: dict[int, User], now: datetime
+) -> None:
+    statuses = set(
+        Milestone.objects.filter(contract=contract).values_list("status", flat=True).distinct()
+    )
+    if MilestoneStatus.ACCEPTED in statuses and not statuses & {
+        MilestoneStatus.PROPOSED,
+        MilestoneStatus.AWAITING_ESCROW,
+        *MILESTONE_FUNDED_STATUSES,
+    }:
+        contract.completed_at = now
+        _move_contract(
+            contract,
+            ContractStatus.COMPLETED,
+            actor=actor,
+            action="contract.completed",
+            fields=["completed_at"],
+        )
+        _mail_both(contract, users, "completed")
+
+
+def contract_complete(*, actor: User, contract_id: int) -> Contract:
+    """Completion is automatic when the last milestone is accepted (`milestone_accept`);
+    this is the same check on request: refused unless every milestone still in the plan is
+    accepted."""
+    with transaction.atomic():
+        locked = _lock(actor, contract_id)
+        contract = locked.contract
+        refusal = rules.milestones_propose_refusal(
+            actor_id=actor.pk, contract=rules.ContractFacts.of(contract)
+        )
+        if refusal is not None:
+            _refuse(refusal)
+        _complete_if_done(contract, actor=actor, users=locked.users, now=clock.now())
+        if contract.status != ContractStatus.COMPLETED:
+            raise ActionRefused(
+                _("The contract is completed once every milestone is accepted."),
+                code="milestones_open",
+            )
+    return contract
+
+
+def milestone_request_changes(*, actor: User, milestone_id: int, comment: str) -> Milestone:
+    """B3: the client asks for changes to a delivery (修正依頼): the milestone goes back to
+    work (escrowed) and the lancer is told what to change."""
+    contract_id = _contract_of_milestone(milestone_id, actor=actor)
+    comment = (comment or "").strip()
+    problems = rules.text_problems("comment", comment, rules.CHANGE_REQUEST_MAX)
+    if problems:
+        raise InvalidInput.of(problems)
+    with transaction.atomic():
+        locked = _lock(actor, contract_id)
+        contract = locked.contract
+        milestone = lock_milestone(milestone_id)
+        refusal = rules.client_decision_refusal(
+            actor_id=actor.pk,
+            contract=rules.ContractFacts.of(contract),
+            milestone=rules.MilestoneFacts.of(milestone),
+        )
+        if refusal is not None:
+            _refuse(refusal)
+        now = clock.now()
+        delivery = milestone.deliveries.order_by("-created_at", "-id").first()
+        if delivery is not None:
+            delivery.change_request = comment
+            delivery.change_requested_at = now
+            delivery.save(update_fields=["change_request", "change_requested_at"])
+        _move_milestone(
+            milestone, MilestoneStatus.ESCROWED, actor=actor, action="milestone.changes_requested"
+        )
+        _touch(contract, now)
+        _mail(
+            locked.lancer,
+            "changes_requested",
+            contract=contract,
+            milestone=milestone,
+            comment=comment,
+            link=absolute_url(contract.get_absolute_url()),
+        )
+    return milestone
