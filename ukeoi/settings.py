@@ -184,6 +184,7 @@ if CACHE_URL:
     SESSION_ENGINE = "ukeoi.core.sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "ukeoi.core.dbsessions"
 # Rendered fragments whose cache key holds every value shown in them (e.g. a job card):
 # never stale, so each process keeps its own copy — faster than a round trip to Redis.
 CACHES["fragments"] = {

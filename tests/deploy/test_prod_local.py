@@ -72,7 +72,7 @@ def test_cache_and_sessions_move_to_redis_when_redis_url_is_set():
 def test_without_redis_url_one_machine_needs_no_redis():
     assert _settings_of() == [
         "django.core.cache.backends.locmem.LocMemCache",
-        "django.contrib.sessions.backends.db",
+        "ukeoi.core.dbsessions",
     ]
 
 

@@ -16,12 +16,25 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
 
 from ukeoi.core.outages import CACHE_ERRORS, log_outage
 
 
-class SessionStore(CachedDBStore):
+class KeyCheck:
+    """A session key is what Django makes (8+ of its lower-case letters and digits) or no
+    key: a cookie carrying anything else (a NUL, which PostgreSQL refuses in a query and
+    answered 500) starts an empty session, as an unknown key does (issue 14)."""
+
+    def _validate_session_key(self, key: str | None) -> bool:
+        return bool(key) and len(key or "") >= 8 and set(key or "") <= _KEY_CHARS
+
+
+_KEY_CHARS = frozenset(VALID_KEY_CHARS)
+
+
+class SessionStore(KeyCheck, CachedDBStore):
     # Set by Django's stores; not in their type stubs.
     _cache: Any
     _session: dict[str, Any]
