@@ -190,6 +190,28 @@ class Process:
                 self.kill()
 
 
+def gunicorn(port: int, env: dict[str, str], log: Path) -> Process:
+    """The site under gunicorn on 127.0.0.1:`port` (2 workers of 2 threads), its output
+    (tracebacks included) in `log`."""
+    return Process(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "ukeoi.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--threads",
+            "2",
+            "--timeout",
+            "30",
+            "--capture-output",
+        ],
+        env=env,
+        log=log,
+    )
+
+
 def get(url: str, timeout: float = 10) -> tuple[int, str, dict[str, str]]:
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:

@@ -3,7 +3,6 @@ the page or a 503 that says to try again (never a bare 500, never a dropped conn
 and once the database is back the same request succeeds. The cluster is this test's own
 (tests/faults/conftest.py), never the shared server."""
 
-import sys
 import threading
 import time
 from pathlib import Path
@@ -12,7 +11,7 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext
 
-from tests.faults.conftest import Cluster, Process, free_port, get, site_env, wait_for
+from tests.faults.conftest import Cluster, free_port, get, gunicorn, site_env, wait_for
 
 pytestmark = pytest.mark.faults
 
@@ -31,28 +30,15 @@ def retry_texts() -> set[str]:
 @pytest.fixture
 def site(cluster: Cluster, tmp_path: Path):
     port = free_port()
-    gunicorn = Process(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "ukeoi.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--threads",
-            "2",
-            "--timeout",
-            "30",
-        ],
-        env=site_env(cluster.url, LANGUAGE_CODE="en"),
-        log=tmp_path / "gunicorn.log",
+    server = gunicorn(
+        port, env=site_env(cluster.url, LANGUAGE_CODE="en"), log=tmp_path / "gunicorn.log"
     )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(f"{base}/jobs/")
         yield base
     finally:
-        gunicorn.stop()
+        server.stop()
 
 
 def test_a_stopped_database_gives_a_retry_page_and_the_retry_works(cluster: Cluster, site: str):

@@ -30,7 +30,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 
 from tests.factories import DEFAULT_PASSWORD, JobFactory, UserFactory
-from tests.faults.conftest import Process, free_port, site_env, wait_for
+from tests.faults.conftest import Process, free_port, gunicorn, site_env, wait_for
 from tests.faults.test_worker_killed_tasks import _database_url
 from tests.smtp import Inbox
 from ukeoi.accounts.models import User
@@ -176,23 +176,7 @@ def stack(smtp_inbox: Inbox, tmp_path: Path) -> Iterator[tuple[str, Redis]]:
     )
     port = free_port()
     processes = [
-        Process(
-            [
-                str(BIN / "gunicorn"),
-                "ukeoi.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "2",
-                "--threads",
-                "2",
-                "--timeout",
-                "30",
-                "--capture-output",
-            ],
-            env=env,
-            log=tmp_path / "gunicorn.log",
-        ),
+        gunicorn(port, env=env, log=tmp_path / "gunicorn.log"),
         Process(
             [
                 str(BIN / "celery"),

@@ -18,10 +18,12 @@ from redis.exceptions import RedisError
 
 logger = logging.getLogger("ukeoi.outages")
 
-# A cache call that failed because Redis is away, busy or unreachable.
-CACHE_ERRORS: tuple[type[Exception], ...] = (RedisError, OSError)
+# A cache call that failed because Redis is away, busy or unreachable (redis-py wraps the
+# socket's errors, timeouts included, in its own). Not OSError: a full disk or a missing
+# upload is a bug to see, not an outage to ride out.
+CACHE_ERRORS: tuple[type[Exception], ...] = (RedisError,)
 # Publishing a task failed because the broker is away (kombu wraps the transport's error).
-BROKER_ERRORS: tuple[type[Exception], ...] = (BrokerOperationalError, RedisError, OSError)
+BROKER_ERRORS: tuple[type[Exception], ...] = (BrokerOperationalError, RedisError)
 
 LOG_EVERY_SECONDS = 10.0
 _last_logged: dict[str, float] = {}
