@@ -101,20 +101,28 @@ class TestAnswering:
     def test_another_user_answers_and_the_asker_is_told_by_mail(
         self,
         client: Client,
+        settings: Any,
         django_capture_on_commit_callbacks: Any,
         mailoutbox: list[EmailMessage],
     ) -> None:
-        """H2: others answer."""
+        """H2: others answer; the link in the mail is built on SITE_URL, never on the
+        request's Host header (A3, issue 14 item 3)."""
+        settings.SITE_URL = "https://ukeoi.example.jp"
+        settings.ALLOWED_HOSTS = ["*"]
         question = QuestionFactory.create(asker__email="asker@example.jp")
         client.force_login(UserFactory.create())
 
         with django_capture_on_commit_callbacks(execute=True):
-            response = answer(client, question)
+            response = client.post(
+                f"/help/room/{question.pk}/", {"body": "追記で削除を"}, HTTP_HOST="evil.example"
+            )
 
         assert response.status_code == 302
         assert Answer.objects.get().question == question
         assert [m.to for m in mailoutbox] == [["asker@example.jp"]]
-        assert f"http://testserver/help/room/{question.pk}/" in str(mailoutbox[0].body)
+        body = str(mailoutbox[0].body)
+        assert f"https://ukeoi.example.jp/help/room/{question.pk}/" in body
+        assert "evil.example" not in body
 
     def test_the_asker_cannot_answer_their_own_question(self, client: Client, asker: User) -> None:
         question = QuestionFactory.create(asker=asker)

@@ -40,10 +40,6 @@ def _operator(request: HttpRequest) -> User:
     return user
 
 
-def _site_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
-
-
 @admin.register(FaqCategory)
 class FaqCategoryAdmin(admin.ModelAdmin):
     list_display = ("name_ja", "name_en", "slug", "order")
@@ -225,9 +221,7 @@ class InquiryAdmin(admin.ModelAdmin):
         reply = form.cleaned_data.get("reply")
         if reply:
             try:
-                services.inquiry_reply(
-                    actor=operator, inquiry_id=obj.pk, body=reply, site_url=_site_url(request)
-                )
+                services.inquiry_reply(actor=operator, inquiry_id=obj.pk, body=reply)
             except ApplicationError as error:
                 self.message_user(request, str(error.message), messages.ERROR)
             else:

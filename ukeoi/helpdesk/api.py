@@ -181,7 +181,6 @@ def answer_create(
         actor=_actor(request),
         question_id=question_id,
         body=payload.body,
-        site_url=request.build_absolute_uri("/").rstrip("/"),
     )
     return Status(201, _answer(answer, answer.question))
 

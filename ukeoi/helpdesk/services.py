@@ -19,7 +19,7 @@ from ukeoi.accounts.models import User
 from ukeoi.core import clock
 from ukeoi.core.audit import audit
 from ukeoi.core.errors import ApplicationError, Conflict, InvalidInput, NotAllowed, NotFound
-from ukeoi.core.mail import send_templated_mail
+from ukeoi.core.mail import absolute_url, send_templated_mail
 from ukeoi.core.outages import CACHE_ERRORS, log_outage
 from ukeoi.core.transitions import transition
 from ukeoi.helpdesk.enums import (
@@ -229,7 +229,7 @@ def _lock_inquiry(inquiry_id: int) -> Inquiry:
     return inquiry
 
 
-def inquiry_reply(*, actor: User, inquiry_id: int, body: str, site_url: str = "") -> InquiryReply:
+def inquiry_reply(*, actor: User, inquiry_id: int, body: str) -> InquiryReply:
     """H3: an operator answers; the inquiry becomes answered and the reply is mailed, after
     commit, to the inquiry's reply address in the sender's language. The address is the
     inquiry's own, so the reply reaches the sender even when the account is gone."""
@@ -255,10 +255,8 @@ def inquiry_reply(*, actor: User, inquiry_id: int, body: str, site_url: str = ""
                 "inquiry": inquiry,
                 "reply": reply,
                 "name": user.display_name if user is not None else "",
-                "inquiries_url": site_url + reverse("helpdesk:inquiries")
-                if site_url and user
-                else "",
-                "contact_url": site_url + reverse("helpdesk:contact") if site_url else "",
+                "inquiries_url": absolute_url(reverse("helpdesk:inquiries")) if user else "",
+                "contact_url": absolute_url(reverse("helpdesk:contact")),
             },
             language=user.language if user is not None else inquiry.language,
         )
@@ -371,9 +369,9 @@ def _lock_question(question_id: int) -> Question:
     return question
 
 
-def answer_post(*, actor: User, question_id: int, body: str, site_url: str = "") -> Answer:
-    """H2: another user answers; the asker is told by mail (with a link when `site_url`,
-    the site's scheme and host, is given)."""
+def answer_post(*, actor: User, question_id: int, body: str) -> Answer:
+    """H2: another user answers; the asker is told by mail, with a link to the question
+    (SITE_URL, never the request's Host header)."""
     _require_member(actor)
     errors: dict[str, list[Any]] = {}
     body = _text(body, "body", BODY_MAX, errors, empty_message=_("Write your answer."))
@@ -402,9 +400,7 @@ def answer_post(*, actor: User, question_id: int, body: str, site_url: str = "")
                 context={
                     "asker": asker,
                     "question": question,
-                    "question_url": site_url + reverse("helpdesk:question", args=[question.pk])
-                    if site_url
-                    else "",
+                    "question_url": absolute_url(reverse("helpdesk:question", args=[question.pk])),
                 },
                 language=asker.language,
             )

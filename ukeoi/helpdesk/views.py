@@ -34,11 +34,6 @@ def _viewer(request: HttpRequest) -> User | None:
     return user if isinstance(user, User) else None
 
 
-def _site_url(request: HttpRequest) -> str:
-    """Scheme and host for links in mail, e.g. https://ukeoi.example."""
-    return request.build_absolute_uri("/").rstrip("/")
-
-
 def _query(request: HttpRequest) -> str:
     form = SearchForm(request.GET)
     return form.cleaned_data["q"] if form.is_valid() else ""
@@ -272,7 +267,6 @@ def question_detail(request: HttpRequest, question_id: int) -> HttpResponse:
                     actor=viewer,
                     question_id=question.pk,
                     body=form.cleaned_data["body"],
-                    site_url=_site_url(request),
                 )
             except ApplicationError as error:
                 apply_error(form, error)
