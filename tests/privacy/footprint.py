@@ -6,7 +6,6 @@ privacy officer would try (case, full and half width, hiragana and katakana, the
 form of a name, JSON escapes)."""
 
 import contextlib
-import io
 import json
 import re
 import unicodedata
@@ -22,9 +21,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
-from PIL import Image
 
-from tests.factories import OperatorFactory, UserFactory
+from tests.factories import OperatorFactory, UserFactory, png_bytes
 from tests.payouts.batch_support import CLOSE, bank_master
 from ukeoi.accounts import services as accounts
 from ukeoi.accounts.models import User
@@ -67,13 +65,6 @@ class Footprint:
 
 def _at(moment: datetime) -> time_machine.travel:
     return time_machine.travel(moment, tick=False)
-
-
-def _png(colour: tuple[int, int, int]) -> bytes:
-    """A real PNG (an uploaded image is stored from its pixels alone, issue 14 item 4)."""
-    buffer = io.BytesIO()
-    Image.new("RGB", (4, 4), colour).save(buffer, format="PNG")
-    return buffer.getvalue()
 
 
 def _file(name: str, content: bytes, content_type: str) -> SimpleUploadedFile:
@@ -170,7 +161,7 @@ def build_and_erase(client: Client, *, before_erasure: Callable[[], object] = li
             title="足跡作品FPZ",
             description="足跡作品の説明FPZ",
             url="https://fpz-portfolio.example.jp/",
-            image=_file("hanako-work-fpz.png", _png((1, 2, 3)), "image/png"),
+            image=_file("hanako-work-fpz.png", png_bytes((1, 2, 3)), "image/png"),
         )
         accounts.bank_account_set(
             actor=user,
@@ -185,7 +176,7 @@ def build_and_erase(client: Client, *, before_erasure: Callable[[], object] = li
             document_type="passport",
             document_number="FP9876543",
             birth_date=date(1984, 7, 19),
-            document=_file("hanako-passport-fpz.png", _png((4, 5, 6)), "image/png"),
+            document=_file("hanako-passport-fpz.png", png_bytes((4, 5, 6)), "image/png"),
         )
         accounts.api_token_create(actor=user, name="足跡トークンFPZ")
         _inquiry(

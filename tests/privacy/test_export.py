@@ -13,7 +13,6 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from PIL import Image
 
 from tests.contracts.builders import contract_in_progress, first_milestone
 from tests.factories import (
@@ -21,6 +20,7 @@ from tests.factories import (
     ApiTokenFactory,
     UserFactory,
     identity_document,
+    png_bytes,
     png_upload,
 )
 from tests.privacy.support import rich_user
@@ -248,17 +248,9 @@ def test_failed_build_is_recorded_and_the_user_may_ask_again(
     assert DataExport.objects.filter(user=user, status=ExportStatus.READY).count() == 1
 
 
-def real_png(colour: tuple[int, int, int]) -> bytes:
-    """A real PNG: what is stored of an uploaded image is its pixels (issue 14 item 4), and
-    Pillow writes its own PNG back byte for byte."""
-    buffer = io.BytesIO()
-    Image.new("RGB", (4, 4), colour).save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
 # Two distinct real images.
-WORK_PNG = real_png((10, 20, 30))
-PASSPORT_PNG = real_png((40, 50, 60))
+WORK_PNG = png_bytes((10, 20, 30))
+PASSPORT_PNG = png_bytes((40, 50, 60))
 
 
 def test_archive_holds_the_inquiries_previous_addresses_and_uploaded_files(
