@@ -1,14 +1,31 @@
 """Fixtures shared by every test folder."""
 
+import importlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.core.cache import caches
+from django.utils import translation
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from tests.smtp import smtp_inbox
+from ukeoi.helpdesk.models import FaqArticle
 
 __all__ = ["smtp_inbox"]
+
+SEED = importlib.import_module("ukeoi.helpdesk.migrations.0002_seed_faq")
+SEEDED_SLUGS = [article["slug"] for article in SEED.ARTICLES]
+
+
+@pytest.fixture
+def seeded_faq(db: None) -> list[FaqArticle]:
+    """The FAQ as the data migration creates it. The migration already ran for the test
+    database, but a transactional test elsewhere (a browser test) may have flushed its
+    rows: seeding again is a no-op when they are there."""
+    SEED.seed(apps, None)
+    return list(FaqArticle.objects.filter(slug__in=SEEDED_SLUGS))
 
 
 @pytest.fixture(autouse=True)
@@ -19,6 +36,17 @@ def _visitor_page_cache(settings: SettingsWrapper) -> None:
     them."""
     settings.VISITOR_PAGE_CACHE_SECONDS = 60
     caches["default"].clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the site's default language (Japanese). A request through the
+    test client leaves the language it negotiated active in the thread (LocaleMiddleware
+    activates it and nothing switches back), so without this a selector's text in one test
+    depended on the Accept-Language of the test before it."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -53,6 +53,7 @@ class TestCheckPage:
         assert 'id="withdrawal-link"' in page
         assert f'href="{INDEX}"' in page
 
+    @pytest.mark.usefixtures("seeded_faq")
     def test_w3_h1_reachable_from_the_help_centre_faq(self, en: Client) -> None:
         page = en.get(reverse("helpdesk:article", args=["how-to-withdraw"])).content.decode()
         assert f'href="{INDEX}"' in page
