@@ -4,6 +4,7 @@ request's language, and an OpenAPI schema that declares every error answer."""
 from typing import Any
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 from django.utils import translation
 from django.utils.translation import gettext
@@ -262,3 +263,29 @@ class TestOpenApi:
 
     def test_docs_page_is_served(self, client: Client) -> None:
         assert client.get("/api/docs").status_code == 200
+
+    def test_two_schemas_of_one_name_are_refused(self) -> None:
+        """django-ninja keeps the last of two components of one name; contracts' and payouts'
+        `FeesOut` made every contract answer contradict its own declared schema (found by
+        `make fuzz`). The document is not built while two shapes share a name."""
+        from ninja import Router, Schema
+
+        from ukeoi.core.api import API
+
+        def twin(field: str) -> type[Schema]:
+            return type("Fees", (Schema,), {"__annotations__": {field: int}})
+
+        local = API(urls_namespace="twins")
+        router = Router()
+        for field in ("amount", "minimum"):
+            router.get(f"/{field}", response=twin(field))(lambda request: None)
+
+        local.add_router("/", router)
+
+        with pytest.raises(ImproperlyConfigured, match="'Fees'"):
+            local.get_openapi_schema(path_prefix="/")
+
+    def test_every_component_name_stands_for_one_class(self) -> None:
+        schema = api.get_openapi_schema()
+        assert {"MilestoneFeesOut", "TransferFeesOut"} <= set(schema["components"]["schemas"])
+        assert "FeesOut" not in schema["components"]["schemas"]

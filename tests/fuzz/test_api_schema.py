@@ -12,7 +12,7 @@ asks for the API's refusal: 400 {"code": "invalid"} naming that field."""
 import os
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import pytest
 import schemathesis
@@ -170,13 +170,15 @@ def test_control_characters_are_refused_by_every_operation(
         case.query = dict(case.query or {})
         case.query[name] = f"{case.query.get(name, 'x')}{character}"
     elif location == "path":
-        case.path_parameters[name] = f"{case.path_parameters[name]}{character}"
+        # Percent-encoded: schemathesis puts path values in the URL as they are, and the
+        # URL parser drops a raw TAB, LF or CR (Python's urlsplit) before the request leaves.
+        case.path_parameters[name] = f"{case.path_parameters[name]}{quote(character)}"
         try:
             match = resolve(unquote(case.formatted_path))
         except Resolver404:
             match = None
         # A generated value that leaves the route (a "/", say) is a 404, not this test's.
-        assume(match is not None and match.kwargs.get(name) == case.path_parameters[name])
+        assume(match is not None and match.kwargs.get(name) == unquote(case.path_parameters[name]))
     else:
         _poison(case.body, name, character)
 
@@ -185,4 +187,7 @@ def test_control_characters_are_refused_by_every_operation(
     assert response.status_code == 400, (location, name, repr(character), response.text[:500])
     answer = response.json()
     assert answer["code"] == "invalid"
+    if location == "body" and case.media_type == "multipart/form-data":
+        # Django's multipart parser strips the blanks around a part's name (" " is "").
+        name = name.strip()
     assert answer["fields"].get(name) == [str(characters.MESSAGE)], answer

@@ -19,7 +19,7 @@ class ContractFilters(Schema):
     page: int = Field(default=1, ge=1, le=10_000)
 
 
-class FeesOut(Schema):
+class MilestoneFeesOut(Schema):
     """B6: a milestone's money, shown before the action that incurs each fee."""
 
     amount: int
@@ -54,7 +54,7 @@ class MilestoneOut(Schema):
     due_date: date | None
     status: str
     escrow_amount: int
-    fees: FeesOut
+    fees: MilestoneFeesOut
     payment_pending: PaymentPendingOut | None = Field(
         description="The transfer the client must make, until an operator confirms it."
     )

@@ -4,10 +4,12 @@ registration."""
 import json
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 
 from ukeoi.core import characters
 from ukeoi.core.errors import ApplicationError, InvalidInput
@@ -27,6 +29,34 @@ class API(NinjaAPI):
     def create_temporal_response(self, request: HttpRequest) -> HttpResponse:
         refuse_control_characters(request)
         return super().create_temporal_response(request)
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return OneNamePerSchema(api=self, path_prefix=path_prefix)
+
+
+class OneNamePerSchema(OpenAPISchema):
+    """The OpenAPI document, refusing two different schemas under one name.
+
+    django-ninja names a component after its class and keeps the last definition of a name
+    (`add_schema_definitions` is a dict update): two apps' `FeesOut` made the milestone's
+    fees declare the bank transfer fees' fields, and every contract answer "violated" its
+    own schema. A name must stand for one shape, so the document is not built until the
+    second class is renamed."""
+
+    def add_schema_definitions(self, definitions: dict[str, Any]) -> None:
+        for name, definition in definitions.items():
+            known = self.schemas.get(name)
+            if known is not None and known != definition:
+                raise ImproperlyConfigured(
+                    f"Two API schemas are named {name!r}; rename one (fields "
+                    f"{sorted(known.get('properties', {}))} and "
+                    f"{sorted(definition.get('properties', {}))})."
+                )
+        super().add_schema_definitions(definitions)
 
 
 def refuse_control_characters(request: HttpRequest) -> None:

@@ -28,7 +28,7 @@ class UpcomingPayoutOut(Schema):
     missing: list[ConditionOut] = Field(description="Why there is no payout (empty if will_pay).")
 
 
-class FeesOut(Schema):
+class TransferFeesOut(Schema):
     own_bank_code: str
     own_bank_name: str
     own_bank_fee: int
@@ -43,7 +43,7 @@ class PayoutSettingsOut(Schema):
     transfer_fee: int | None = Field(
         description="M6: the fee for the registered bank account; null without one."
     )
-    fees: FeesOut
+    fees: TransferFeesOut
     upcoming: UpcomingPayoutOut
 
 
