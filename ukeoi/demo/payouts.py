@@ -9,13 +9,11 @@ The story, against the three closes before today (c1 < c2 < c3):
   and is with the bank (exported); one more unit approved today waits for the next close.
 
 Rewards must be confirmed before a past close, so the services run with the clock moved
-back to each moment (`ukeoi.core.clock.now`, the one place the code asks the time).
+back to each moment (`ukeoi.core.clock.at`; `clock.now` is the one place the code asks the
+time).
 Idempotent: once the demo task exists, nothing is done again."""
 
-import contextlib
-from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
-from unittest import mock
 
 from django.db import transaction
 from django.utils import timezone
@@ -34,12 +32,6 @@ UNIT_REWARD = 3_000
 # Units approved before c1, c2, c3 and today.
 UNITS = (4, 2, 1, 1)
 FAILURE_REASON = "口座名義がご登録の名義と一致しませんでした。"
-
-
-@contextlib.contextmanager
-def _clock_at(moment: datetime) -> Iterator[None]:
-    with mock.patch.object(clock, "now", return_value=moment):
-        yield
 
 
 def _at(day: date, hour: int) -> datetime:
@@ -97,7 +89,7 @@ def demo_payouts() -> int:
     closes = past_closes(today, 3)
     with transaction.atomic():
         _bank_account(lancer)
-        with _clock_at(_at(closes[0] - timedelta(days=10), 10)):
+        with clock.at(_at(closes[0] - timedelta(days=10), 10)):
             job = jobs.job_post(
                 actor=client,
                 title=TASK_TITLE,
@@ -126,21 +118,21 @@ def demo_payouts() -> int:
         last = _at(closes[0] - timedelta(days=10), 10)
         for index, close in enumerate(closes):
             approved_at = max(_at(close - timedelta(days=3), 10), last + timedelta(hours=1))
-            with _clock_at(approved_at):
+            with clock.at(approved_at):
                 approve_units(UNITS[index])
             cycle = calendar.cycle_for_close(close)
-            with _clock_at(_at(close + timedelta(days=1), 9)):
+            with clock.at(_at(close + timedelta(days=1), 9)):
                 batch = payouts.payout_batch_run(close_date=close)
             made += batch.payouts.count()
             if index == 1:
                 mine = Payout.objects.get(batch=batch, user=lancer)
                 last = _at(cycle.pay_date, 14)
-                with _clock_at(last):
+                with clock.at(last):
                     payouts.payout_mark_failed(
                         actor=operator, payout_id=mine.pk, reason=FAILURE_REASON
                     )
             if index < 2:
-                with _clock_at(_at(cycle.pay_date, 15)):
+                with clock.at(_at(cycle.pay_date, 15)):
                     payouts.payout_batch_mark_paid(actor=operator, batch_id=batch.pk)
         approve_units(UNITS[3])  # today, at the real time
     return made
