@@ -156,7 +156,7 @@ def test_w6_withdraw_races_proposal_select() -> None:
         leaving = proposal.lancer if n % 2 == 0 else proposal.job.client
         results = race(
             withdraw(leaving),
-            partial(jobs.proposal_select, actor=proposal.job.client, proposal_id=proposal.pk),
+            partial(contracts.proposal_hire, actor=proposal.job.client, proposal_id=proposal.pk),
         )
         seen[outcome(results)] += 1
         # Both sides always have a blocker here (a pending proposal, an open job).
@@ -204,7 +204,7 @@ def test_w6_withdraw_races_the_payout_batch() -> None:
         batch = results[1]
         paid = getattr(batch, "payout_count", None)
         seen[f"{outcome(results)}:{paid}"] += 1
-        assert (type(results[0]).__name__, paid) in {("Withdrawal", 0), ("WithdrawalRefused", 1)}, (
+        assert (outcome(results[:1]), paid) in {("Withdrawal", 0), ("withdrawal_blocked", 1)}, (
             results,
             paid,
         )

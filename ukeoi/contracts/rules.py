@@ -1,7 +1,7 @@
 """Pure rules of contracts: who may take which step when, fees, and B7's clock.
 
 No ORM, no clock, no I/O: services and selectors build the facts (frozen dataclasses) and
-pass "now" in. Refusals reuse `ukeoi.jobs.rules.Refusal` (code, message, HTTP family)."""
+pass "now" in. Refusals are `ukeoi.core.errors.Refusal` (code, message, HTTP family)."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,14 +19,12 @@ from ukeoi.contracts.enums import (
     MilestoneStatus,
     RatingValue,
 )
+from ukeoi.core.errors import Refusal
 from ukeoi.core.fees import FeeRates, permille_text
 from ukeoi.jobs.rules import (
     MAX_YEN,
     Problems,
-    Refusal,
 )
-
-__all__ = ["Refusal"]
 
 MILESTONE_TITLE_MAX = 100
 MAX_MILESTONES = 20

@@ -10,6 +10,7 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from ukeoi.core.errors import Refusal
 from ukeoi.jobs.enums import (
     PROPOSAL_TRANSITIONS,
     TASK_SUBMISSION_TRANSITIONS,
@@ -36,17 +37,6 @@ UNIT_CONTENT_MAX = 5000
 # stored on each agreement).
 
 Problems = dict[str, list[Any]]
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """Why an action may not happen: a stable code, a message, and the HTTP status family
-    (403: not yours to do; 409: not possible in this state; 400: bad input)."""
-
-    code: str
-    message: str | Promise
-    status: int = 409
-    field: str | None = None
 
 
 def _add(problems: Problems, field: str, message: str | Promise) -> None:

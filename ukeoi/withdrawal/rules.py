@@ -12,6 +12,7 @@ from enum import Enum
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from ukeoi.core.errors import Refusal
 from ukeoi.payouts.rules import PayoutFacts
 from ukeoi.withdrawal.enums import BalanceChoice, BlockerCode, WithdrawalReason
 
@@ -269,17 +270,6 @@ def input_problems(*, reason: str, reason_text: str, comments: str, password: st
     if not password:
         problems["password"] = [_("Enter your password.")]
     return problems
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """Why a withdrawal (or a request) may not happen: a stable code, a message, the HTTP
-    status (409: not possible in this state; 400: bad input) and the form field concerned."""
-
-    code: str
-    message: str | Promise
-    status: int = 409
-    field: str | None = None
 
 
 ALREADY_WITHDRAWN = Refusal(

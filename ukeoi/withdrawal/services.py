@@ -17,7 +17,7 @@ purpose: signing in with the old credentials then says "this account has been wi
 instead of "wrong password" (W8)."""
 
 import logging
-from typing import Any, NoReturn
+from typing import Any
 
 from django.contrib.sessions.models import Session
 from django.db import transaction
@@ -28,7 +28,7 @@ from ukeoi.accounts.models import ApiToken, User
 from ukeoi.accounts.retired import retire_account_identifiers
 from ukeoi.core import clock
 from ukeoi.core.audit import audit
-from ukeoi.core.errors import ApplicationError, Conflict, InvalidInput
+from ukeoi.core.errors import ApplicationError, Conflict, InvalidInput, refuse
 from ukeoi.core.mail import send_templated_mail
 from ukeoi.core.taskqueue import enqueue
 from ukeoi.core.transitions import transition
@@ -46,23 +46,11 @@ logger = logging.getLogger(__name__)
 WRONG_PASSWORD = _("The password is not correct.")
 
 
-class WithdrawalRefused(ApplicationError):
-    code = "withdrawal_refused"
-    status = 409
-
-
-def _refuse(refusal: rules.Refusal) -> NoReturn:
-    fields = {refusal.field: [refusal.message]} if refusal.field else None
-    raise WithdrawalRefused(
-        refusal.message, code=refusal.code, status=refusal.status, fields=fields
-    )
-
-
 def _lock(user_id: int) -> User:
     """W6: the account row, locked like every service that creates a blocker locks it."""
     user = lock_users(user_id).get(user_id)
     if user is None:
-        _refuse(rules.ALREADY_WITHDRAWN)
+        refuse(rules.ALREADY_WITHDRAWN)
     return user
 
 
@@ -99,11 +87,11 @@ def account_withdraw(
     with transaction.atomic():
         user = _lock(actor.pk)
         if user.is_withdrawn:
-            _refuse(rules.ALREADY_WITHDRAWN)
+            refuse(rules.ALREADY_WITHDRAWN)
         facts = selectors.withdrawal_facts_get(user=user)
         refusal = rules.withdrawal_refusal(facts, forfeit=forfeit, forfeit_amount=forfeit_amount)
         if refusal is not None:
-            _refuse(refusal)
+            refuse(refusal)
         _check_password(user, password)
         return _complete(
             user=user,
@@ -153,7 +141,7 @@ def _complete(
         )
     if ledger_selectors.reward_balance_get(user=user) != 0:
         # Money arrived after the facts were read: never leave it in a closed account.
-        raise WithdrawalRefused(
+        raise Conflict(
             _("Your reward balance has just changed. Please check it and try again."),
             code="balance_changed",
         )
@@ -255,7 +243,7 @@ def withdraw_when_clear_request(
     with transaction.atomic():
         user = _lock(actor.pk)
         if user.is_withdrawn:
-            _refuse(rules.ALREADY_WITHDRAWN)
+            refuse(rules.ALREADY_WITHDRAWN)
         if selectors.when_clear_pending_get(user=user) is not None:
             raise Conflict(
                 _("You have already asked to be withdrawn when clear. Cancel that request first."),
@@ -264,7 +252,7 @@ def withdraw_when_clear_request(
         facts = selectors.withdrawal_facts_get(user=user)
         refusal = rules.when_clear_refusal(facts, balance_choice=balance_choice)
         if refusal is not None:
-            _refuse(refusal)
+            refuse(refusal)
         _check_password(user, password)
         request = WithdrawWhenClear.objects.create(
             user=user,

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, NoReturn
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -21,11 +21,10 @@ from ukeoi.contracts.locks import (
 from ukeoi.contracts.models import Cancellation, Contract, Milestone
 from ukeoi.core import clock
 from ukeoi.core.audit import audit
-from ukeoi.core.errors import ApplicationError, Conflict, InvalidInput, NotAllowed, NotFound
+from ukeoi.core.errors import AccountWithdrawn, Conflict, NotAllowed, NotFound
 from ukeoi.core.mail import absolute_url, notify
 from ukeoi.core.transitions import transition
 from ukeoi.jobs.locks import lock_users
-from ukeoi.jobs.rules import Refusal
 
 # The ledger names a milestone's escrow account by this subject (M1).
 
@@ -33,29 +32,9 @@ from ukeoi.jobs.rules import Refusal
 ESCROW_SUBJECT = "contracts.milestone"
 
 
-class ActionRefused(Conflict):
-    """Not possible in the current state (409)."""
-
-
-class ActionNotAllowed(NotAllowed):
-    """Not this account's to do (403)."""
-
-
-class AccountWithdrawn(NotAllowed):
-    code = "account_withdrawn"
-
-
-def _refuse(refusal: Refusal) -> NoReturn:
-    if refusal.status == 400:
-        raise InvalidInput(
-            refusal.message,
-            code=refusal.code,
-            fields={refusal.field: [refusal.message]} if refusal.field else None,
-        )
-    error_class: type[ApplicationError] = (
-        ActionNotAllowed if refusal.status == 403 else ActionRefused
-    )
-    raise error_class(refusal.message, code=refusal.code)
+# TRANSITIONAL (issue 21): names still re-exported by the package's __init__.
+ActionRefused = Conflict
+ActionNotAllowed = NotAllowed
 
 
 def _mail(recipient: User, template: str, **context: Any) -> None:
@@ -100,7 +79,7 @@ def _lock(actor: User | None, contract_id: int) -> _Locked:
     others = [head["client_id"], head["lancer_id"]]
     users = lock_users(*([actor.pk] if actor is not None else []), *others)
     if actor is not None and (actor.pk not in users or users[actor.pk].is_withdrawn):
-        raise AccountWithdrawn(_("This account has been withdrawn and can no longer do this."))
+        raise AccountWithdrawn()
     return _Locked(users=users, contract=lock_contract(contract_id))
 
 
@@ -123,7 +102,7 @@ def _refuse_if_other_withdrawn(locked: _Locked, actor: User) -> None:
     """W6: no new obligation (agreement, escrow) with an account that has left."""
     other = locked.users[locked.contract.other_side_id(actor.pk)]
     if other.is_withdrawn:
-        raise ActionRefused(
+        raise Conflict(
             _("The other side has withdrawn from ukeoi; this contract can only be cancelled."),
             code="counterpart_withdrawn",
         )
@@ -171,9 +150,7 @@ def _move_cancellation(
     next actor and the B7 due time follow from the new step."""
     before = cancellation.step
     if new not in CANCELLATION_TRANSITIONS.get(before, set()):
-        raise ActionRefused(
-            _("This is not possible in the current state."), code="invalid_transition"
-        )
+        raise Conflict(_("This is not possible in the current state."), code="invalid_transition")
     cancellation.step = new
     cancellation.reminded_step = ""
     if new in CANCELLATION_OPEN_STEPS:

@@ -28,12 +28,11 @@ from ukeoi.contracts.services._common import (
     _move_cancellation,
     _move_contract,
     _move_milestone,
-    _refuse,
     _touch,
 )
 from ukeoi.core import clock
 from ukeoi.core.audit import audit
-from ukeoi.core.errors import InvalidInput
+from ukeoi.core.errors import InvalidInput, refuse
 from ukeoi.core.transitions import transition
 from ukeoi.jobs.enums import (
     PAYMENT_TRANSITIONS,
@@ -58,7 +57,7 @@ def cancellation_propose(*, actor: User, contract_id: int, reason: str) -> Cance
             actor_id=actor.pk, contract=rules.ContractFacts.of(contract), reason=reason
         )
         if refusal is not None:
-            _refuse(refusal)
+            refuse(refusal)
         now = clock.now()
         cancellation = Cancellation.objects.create(
             contract=contract,
@@ -100,7 +99,7 @@ def _step(action: str, *, actor: User, contract_id: int) -> Cancellation:
             cancellation=rules.CancellationFacts.of(cancellation) if cancellation else None,
         )
         if refusal is not None:
-            _refuse(refusal)
+            refuse(refusal)
         assert cancellation is not None
         _take_step(action, locked=locked, cancellation=cancellation, actor=actor, now=clock.now())
     return cancellation

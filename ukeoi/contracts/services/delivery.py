@@ -23,18 +23,16 @@ from ukeoi.contracts.models import Contract, Delivery, Milestone
 # The ledger names a milestone's escrow account by this subject (M1).
 from ukeoi.contracts.services._common import (
     ESCROW_SUBJECT,
-    ActionRefused,
     _contract_of_milestone,
     _lock,
     _mail,
     _mail_both,
     _move_contract,
     _move_milestone,
-    _refuse,
     _touch,
 )
 from ukeoi.core import clock
-from ukeoi.core.errors import InvalidInput
+from ukeoi.core.errors import Conflict, InvalidInput, refuse
 from ukeoi.core.mail import absolute_url
 from ukeoi.core.validators import DELIVERY_TYPES, MB, upload_validators
 from ukeoi.ledger import services as ledger
@@ -75,7 +73,7 @@ def milestone_deliver(
             milestone=rules.MilestoneFacts.of(milestone),
         )
         if refusal is not None:
-            _refuse(refusal)
+            refuse(refusal)
         now = clock.now()
         delivery = Delivery(milestone=milestone, body=body, created_at=now)
         if file is not None:
@@ -116,7 +114,7 @@ def milestone_accept(*, actor: User, milestone_id: int) -> Milestone:
             milestone=rules.MilestoneFacts.of(milestone),
         )
         if refusal is not None:
-            _refuse(refusal)
+            refuse(refusal)
         now = clock.now()
         milestone.accepted_at = now
         _move_milestone(
@@ -184,10 +182,10 @@ def contract_complete(*, actor: User, contract_id: int) -> Contract:
             actor_id=actor.pk, contract=rules.ContractFacts.of(contract)
         )
         if refusal is not None:
-            _refuse(refusal)
+            refuse(refusal)
         _complete_if_done(contract, actor=actor, users=locked.users, now=clock.now())
         if contract.status != ContractStatus.COMPLETED:
-            raise ActionRefused(
+            raise Conflict(
                 _("The contract is completed once every milestone is accepted."),
                 code="milestones_open",
             )
@@ -212,7 +210,7 @@ def milestone_request_changes(*, actor: User, milestone_id: int, comment: str) -
             milestone=rules.MilestoneFacts.of(milestone),
         )
         if refusal is not None:
-            _refuse(refusal)
+            refuse(refusal)
         now = clock.now()
         delivery = milestone.deliveries.order_by("-created_at", "-id").first()
         if delivery is not None:

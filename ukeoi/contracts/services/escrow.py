@@ -19,19 +19,18 @@ from ukeoi.contracts.models import Milestone
 # The ledger names a milestone's escrow account by this subject (M1).
 from ukeoi.contracts.services._common import (
     ESCROW_SUBJECT,
-    ActionRefused,
     _contract_of_milestone,
     _lock,
     _Locked,
     _mail,
     _mail_both,
     _move_milestone,
-    _refuse,
     _refuse_if_other_withdrawn,
     _touch,
 )
 from ukeoi.core import clock
 from ukeoi.core.audit import audit
+from ukeoi.core.errors import Conflict, refuse
 from ukeoi.core.mail import absolute_url
 from ukeoi.jobs.enums import (
     PaymentPurpose,
@@ -69,7 +68,7 @@ def milestone_escrow(*, actor: User, milestone_id: int) -> Milestone:
             milestone=rules.MilestoneFacts.of(milestone),
         )
         if refusal is not None:
-            _refuse(refusal)
+            refuse(refusal)
         _refuse_if_other_withdrawn(locked, actor)
         # B6: the fees fixed when the lancer agreed, at the contract's rates.
         payment = ClientPayment.objects.create(
@@ -121,7 +120,7 @@ def payment_confirmed(*, payment: ClientPayment, actor: User | None) -> Mileston
         return None
     head = Milestone.objects.filter(payment=payment).values("pk", "contract_id").first()
     if head is None:
-        raise ActionRefused(_("This payment is not for a milestone."), code="no_milestone")
+        raise Conflict(_("This payment is not for a milestone."), code="no_milestone")
     # The confirmation holds the client's row: every contracts service locks it first too,
     # so they are serialized. The lancer's row is not locked here: taking it after the job
     # and the payment would invert the users-first order (deadlock), and escrow creates no
@@ -132,7 +131,7 @@ def payment_confirmed(*, payment: ClientPayment, actor: User | None) -> Mileston
     )
     milestone = lock_milestone(head["pk"])
     if milestone.status != MilestoneStatus.AWAITING_ESCROW or not contract.is_open:
-        raise ActionRefused(
+        raise Conflict(
             _("This milestone is no longer waiting for its escrow."), code="milestone_not_awaiting"
         )
     cancellation = lock_open_cancellation(contract)
@@ -140,7 +139,7 @@ def payment_confirmed(*, payment: ClientPayment, actor: User | None) -> Mileston
         CancellationStep.PROPOSED,
         CancellationStep.AGREED,
     ):
-        raise ActionRefused(
+        raise Conflict(
             _("This contract's escrow has been cancelled; the payment cannot be taken."),
             code="escrow_cancelled",
         )

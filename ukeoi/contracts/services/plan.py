@@ -20,18 +20,16 @@ from ukeoi.contracts.rules import MilestoneDraft
 
 # The ledger names a milestone's escrow account by this subject (M1).
 from ukeoi.contracts.services._common import (
-    ActionRefused,
     _lock,
     _mail,
     _move_contract,
     _move_milestone,
-    _refuse,
     _refuse_if_other_withdrawn,
     _touch,
 )
 from ukeoi.core import clock, fees
 from ukeoi.core.audit import audit
-from ukeoi.core.errors import InvalidInput, NotFound
+from ukeoi.core.errors import Conflict, InvalidInput, NotFound, refuse
 from ukeoi.core.mail import absolute_url
 from ukeoi.jobs.enums import (
     JobFormat,
@@ -58,15 +56,13 @@ def contract_create_from_proposal(*, actor: User | None, proposal_id: int) -> Co
     if head is None:
         raise NotFound(_("That proposal does not exist."))
     if head["job__format"] != JobFormat.PROJECT:
-        raise ActionRefused(
-            _("Only a project's proposal becomes a contract."), code="not_a_project"
-        )
+        raise Conflict(_("Only a project's proposal becomes a contract."), code="not_a_project")
     with transaction.atomic():
         users = lock_users(head["lancer_id"], head["job__client_id"])
         # W6: a contract is a new obligation; none with an account that has left (jobs
         # refuses the selection first; this holds whoever calls, under the same locks).
         if any(user.is_withdrawn for user in users.values()):
-            raise ActionRefused(
+            raise Conflict(
                 _("One side has withdrawn from ukeoi; no contract can be made with them."),
                 code="side_withdrawn",
             )
@@ -134,7 +130,7 @@ def milestones_propose(
             actor_id=actor.pk, contract=rules.ContractFacts.of(contract)
         )
         if refusal is not None:
-            _refuse(refusal)
+            refuse(refusal)
         now = clock.now()
         existing = lock_milestones(contract)
         for old in existing:
@@ -193,7 +189,7 @@ def milestones_agree(*, actor: User, contract_id: int) -> Contract:
             actor_id=actor.pk, contract=rules.ContractFacts.of(contract), proposed=len(proposed)
         )
         if refusal is not None:
-            _refuse(refusal)
+            refuse(refusal)
         _refuse_if_other_withdrawn(locked, actor)
         now = clock.now()
         rates = fees.rates_of(contract)

@@ -7,9 +7,9 @@ from ukeoi.contracts import rules
 from ukeoi.contracts.models import Rating
 
 # The ledger names a milestone's escrow account by this subject (M1).
-from ukeoi.contracts.services._common import _lock, _mail, _refuse
+from ukeoi.contracts.services._common import _lock, _mail
 from ukeoi.core.audit import audit
-from ukeoi.core.errors import InvalidInput
+from ukeoi.core.errors import InvalidInput, refuse
 from ukeoi.core.mail import absolute_url
 
 
@@ -28,7 +28,7 @@ def rating_submit(*, actor: User, contract_id: int, value: str, comment: str) ->
             comment=comment,
         )
         if refusal is not None:
-            _refuse(refusal)
+            refuse(refusal)
         problems = rules.text_problems("comment", comment, rules.RATING_COMMENT_MAX)
         if problems:
             raise InvalidInput.of(problems)

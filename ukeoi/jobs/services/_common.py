@@ -1,13 +1,10 @@
 """What the jobs services share: refusals, the user lock, notices."""
 
-from typing import Any, NoReturn
-
-from django.utils.translation import gettext_lazy as _
+from typing import Any
 
 from ukeoi.accounts.models import User
-from ukeoi.core.errors import ApplicationError, Conflict, NotAllowed
+from ukeoi.core.errors import AccountWithdrawn, Conflict, NotAllowed, refuse
 from ukeoi.core.mail import notify
-from ukeoi.jobs import rules
 from ukeoi.jobs.locks import (
     lock_users,
 )
@@ -16,23 +13,10 @@ from ukeoi.jobs.locks import (
 ESCROW_SUBJECT = "jobs.job"
 
 
-class ActionRefused(Conflict):
-    """Not possible in the current state (409)."""
-
-
-class ActionNotAllowed(NotAllowed):
-    """Not this account's to do (403)."""
-
-
-class AccountWithdrawn(NotAllowed):
-    code = "account_withdrawn"
-
-
-def _refuse(refusal: rules.Refusal) -> NoReturn:
-    error_class: type[ApplicationError] = (
-        ActionNotAllowed if refusal.status == 403 else ActionRefused
-    )
-    raise error_class(refusal.message, code=refusal.code)
+# TRANSITIONAL (issue 21): names still used by modules being edited elsewhere.
+ActionRefused = Conflict
+ActionNotAllowed = NotAllowed
+_refuse = refuse
 
 
 def _lock_active(actor: User, *others: int) -> dict[int, User]:
@@ -40,7 +24,7 @@ def _lock_active(actor: User, *others: int) -> dict[int, User]:
     so that an action and the actor's withdrawal never interleave."""
     users = lock_users(actor.pk, *others)
     if actor.pk not in users or users[actor.pk].is_withdrawn:
-        raise AccountWithdrawn(_("This account has been withdrawn and can no longer do this."))
+        raise AccountWithdrawn()
     return users
 
 

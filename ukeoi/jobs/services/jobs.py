@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from ukeoi.accounts.models import User
 from ukeoi.core import clock, fees
 from ukeoi.core.audit import audit
-from ukeoi.core.errors import InvalidInput
+from ukeoi.core.errors import Conflict, InvalidInput, NotAllowed
 from ukeoi.core.mail import absolute_url
 from ukeoi.core.transitions import transition
 from ukeoi.jobs import rules, selectors
@@ -36,8 +36,6 @@ from ukeoi.jobs.models import (
 )
 from ukeoi.jobs.services._common import (
     ESCROW_SUBJECT,
-    ActionNotAllowed,
-    ActionRefused,
     _lock_active,
     _mail,
 )
@@ -153,11 +151,11 @@ def job_close(*, actor: User, job_id: int) -> Job:
         _lock_active(actor)
         job = lock_job(job_id)
         if actor.pk != job.client_id:
-            raise ActionNotAllowed(
+            raise NotAllowed(
                 _("Only the client who posted the job can do this."), code="not_client"
             )
         if job.status == JobStatus.CLOSED:
-            raise ActionRefused(_("This job is already closed."), code="already_closed")
+            raise Conflict(_("This job is already closed."), code="already_closed")
         _close(job, actor=actor, now=clock.now())
     return job
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from ukeoi.accounts.models import User
 from ukeoi.core import clock
 from ukeoi.core.audit import audit
-from ukeoi.core.errors import InvalidInput
+from ukeoi.core.errors import InvalidInput, refuse
 from ukeoi.core.mail import absolute_url
 from ukeoi.jobs import rules, selectors
 from ukeoi.jobs.enums import (
@@ -18,7 +18,7 @@ from ukeoi.jobs.models import (
     MessageThread,
     Proposal,
 )
-from ukeoi.jobs.services._common import _lock_active, _mail, _refuse
+from ukeoi.jobs.services._common import _lock_active, _mail
 
 
 def message_send(*, actor: User, thread_id: int, body: str) -> Message:
@@ -36,7 +36,7 @@ def message_send(*, actor: User, thread_id: int, body: str) -> Message:
             ),
         )
         if refusal is not None:
-            _refuse(refusal)
+            refuse(refusal)
         body = body.strip()
         problems = rules.text_problems("body", body, rules.MESSAGE_MAX)
         if problems:

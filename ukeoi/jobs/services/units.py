@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from ukeoi.accounts.models import User
 from ukeoi.core import clock, fees
 from ukeoi.core.audit import audit
-from ukeoi.core.errors import InvalidInput, NotFound
+from ukeoi.core.errors import InvalidInput, NotFound, refuse
 from ukeoi.core.mail import absolute_url
 from ukeoi.core.transitions import transition
 from ukeoi.jobs import rules, selectors
@@ -23,7 +23,7 @@ from ukeoi.jobs.models import (
     Job,
     TaskSubmission,
 )
-from ukeoi.jobs.services._common import ESCROW_SUBJECT, _lock_active, _mail, _refuse
+from ukeoi.jobs.services._common import ESCROW_SUBJECT, _lock_active, _mail
 from ukeoi.jobs.services.jobs import _job_escrow
 from ukeoi.ledger import services as ledger
 from ukeoi.ledger.enums import AccountKind
@@ -42,7 +42,7 @@ def task_submission_submit(*, actor: User, job_id: int, content: str) -> TaskSub
             now=clock.now(),
         )
         if refusal is not None:
-            _refuse(refusal)
+            refuse(refusal)
         content = content.strip()
         problems = rules.text_problems("content", content, rules.UNIT_CONTENT_MAX)
         if problems:
@@ -71,7 +71,7 @@ def _task_decide(*, actor: User, submission_id: int, target: str) -> TaskSubmiss
             actor_id=actor.pk, job=rules.JobFacts.of(job), status=submission.status, target=target
         )
         if refusal is not None:
-            _refuse(refusal)
+            refuse(refusal)
         submission.decided_at = clock.now()
         transition(
             submission,

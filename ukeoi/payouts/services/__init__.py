@@ -19,7 +19,7 @@ Ledger movements (idempotency keys derived from the payout):
                          · reward(user) +amount
 """
 
-from ukeoi.payouts.services._common import PAYOUT_SUBJECT, AccountWithdrawn, PayoutRefused, Progress
+from ukeoi.payouts.services._common import PAYOUT_SUBJECT, Progress
 from ukeoi.payouts.services.batch import FILE_MAX_TOTAL, close_cutoff, payout_batch_run
 from ukeoi.payouts.services.operators import payout_batch_mark_paid, payout_mark_failed
 from ukeoi.payouts.services.settings import payout_final_request, payout_settings_set
@@ -27,8 +27,6 @@ from ukeoi.payouts.services.settings import payout_final_request, payout_setting
 __all__ = [
     "FILE_MAX_TOTAL",
     "PAYOUT_SUBJECT",
-    "AccountWithdrawn",
-    "PayoutRefused",
     "Progress",
     "close_cutoff",
     "payout_batch_mark_paid",

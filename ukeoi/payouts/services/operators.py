@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ukeoi.accounts.models import User
 from ukeoi.core import clock
-from ukeoi.core.errors import InvalidInput, NotFound
+from ukeoi.core.errors import Conflict, InvalidInput, NotFound
 from ukeoi.core.mail import notify
 from ukeoi.core.transitions import transition
 from ukeoi.ledger import services as ledger
@@ -19,7 +19,7 @@ from ukeoi.payouts.enums import (
 )
 from ukeoi.payouts.locks import lock_batch, lock_payout, lock_user
 from ukeoi.payouts.models import Payout, PayoutBatch
-from ukeoi.payouts.services._common import PAYOUT_SUBJECT, PayoutRefused
+from ukeoi.payouts.services._common import PAYOUT_SUBJECT
 
 
 def payout_batch_mark_paid(
@@ -33,7 +33,7 @@ def payout_batch_mark_paid(
     if batch is None:
         raise NotFound(_("That payout batch does not exist."))
     if batch.status != BatchStatus.EXPORTED:
-        raise PayoutRefused(
+        raise Conflict(
             _(
                 "Only a batch whose transfer file was written can be marked paid; this one is "
                 "%(status)s."
@@ -98,7 +98,7 @@ def payout_mark_failed(*, actor: User, payout_id: int, reason: str) -> Payout:
         user = lock_user(found)
         payout = lock_payout(payout_id)
         if payout.status == PayoutStatus.PAID:
-            raise PayoutRefused(
+            raise Conflict(
                 _("This payout was already paid; it cannot be marked failed."),
                 code="invalid_transition",
             )

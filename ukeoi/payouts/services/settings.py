@@ -7,19 +7,18 @@ from ukeoi.accounts.enums import AccountStatus
 from ukeoi.accounts.models import User
 from ukeoi.core import clock
 from ukeoi.core.audit import audit
-from ukeoi.core.errors import InvalidInput
+from ukeoi.core.errors import AccountWithdrawn, InvalidInput
 from ukeoi.payouts.enums import (
     PayoutMode,
 )
 from ukeoi.payouts.locks import lock_user
 from ukeoi.payouts.models import PayoutSettings
-from ukeoi.payouts.services._common import AccountWithdrawn
 
 
 def _lock_active(actor: User) -> User:
     user = lock_user(actor.pk)
     if user is None or user.status == AccountStatus.WITHDRAWN:
-        raise AccountWithdrawn(_("This account has been withdrawn and can no longer do this."))
+        raise AccountWithdrawn()
     return user
 
 
