@@ -8,7 +8,8 @@ import pytest
 from django.test import Client
 
 from tests.factories import CompetitionFactory, JobFactory, ProposalFactory, UserFactory
-from tests.jobs.support import english, in_days, snapshot
+from tests.jobs.support import english, in_days
+from tests.support import snapshot
 from ukeoi.accounts.models import User
 from ukeoi.api import api
 from ukeoi.core import clock

@@ -7,7 +7,8 @@ import pytest
 from django.core.mail import EmailMessage
 
 from tests.factories import JobFactory, ProposalFactory, UserFactory
-from tests.jobs.support import in_days, snapshot
+from tests.jobs.support import in_days
+from tests.support import snapshot
 from ukeoi.accounts.enums import AccountStatus
 from ukeoi.accounts.models import User
 from ukeoi.core import clock

@@ -7,7 +7,7 @@ import pytest
 from django.core.mail import EmailMessage
 
 from tests.factories import MessageThreadFactory, UserFactory
-from tests.jobs.support import snapshot
+from tests.support import snapshot
 from ukeoi.accounts.enums import AccountStatus
 from ukeoi.accounts.models import User
 from ukeoi.core.errors import ApplicationError

@@ -15,7 +15,8 @@ from tests.factories import (
     TaskFactory,
     UserFactory,
 )
-from tests.jobs.support import english, in_days, snapshot
+from tests.jobs.support import english, in_days
+from tests.support import snapshot
 from ukeoi.accounts.models import User
 from ukeoi.core import clock
 from ukeoi.jobs import rules

@@ -7,7 +7,8 @@ from django.core.mail import EmailMessage
 from django.test import Client
 
 from tests.factories import TaskSubmissionFactory, UserFactory
-from tests.jobs.support import in_days, snapshot
+from tests.jobs.support import in_days
+from tests.support import snapshot
 from ukeoi.accounts.models import User
 from ukeoi.core.errors import ApplicationError
 from ukeoi.core.models import AuditEvent

@@ -13,11 +13,11 @@ from tests.factories import (
     TaskFactory,
     UserFactory,
 )
-from tests.jobs.support import english, in_days, snapshot
+from tests.jobs.support import english, in_days
+from tests.support import assert_refused
 from ukeoi.accounts.enums import AccountStatus
 from ukeoi.accounts.models import User
 from ukeoi.core import clock
-from ukeoi.core.errors import ApplicationError
 from ukeoi.core.models import AuditEvent
 from ukeoi.jobs import services
 from ukeoi.jobs.enums import JobStatus, ProposalStatus
@@ -49,18 +49,6 @@ def fund_prize(job: Job) -> None:
             (ledger.escrow_account(subject_type="jobs.job", subject_id=job.pk), job.budget_min),
         ],
     )
-
-
-def refused(call: Any, *, status: int, code: str | None = None) -> ApplicationError:
-    """Run a refused service call and check that it changed nothing."""
-    before = snapshot()
-    with pytest.raises(ApplicationError) as error:
-        call()
-    assert error.value.status == status, error.value.message
-    if code is not None:
-        assert error.value.code == code
-    assert snapshot() == before
-    return error.value
 
 
 class TestSubmit:
@@ -108,32 +96,32 @@ class TestSubmit:
 
     def test_own_job_is_refused(self, job: Job, client_user: User) -> None:
         """B1 bad input: proposing on one's own job."""
-        refused(lambda: propose(client_user, job), status=403, code="own_job")
+        assert_refused(lambda: propose(client_user, job), code="own_job", status=403)
 
     def test_closed_job_is_refused(self, job: Job, lancer: User) -> None:
         """B1 bad input: proposing on a closed job."""
         services.job_close(actor=job.client, job_id=job.pk)
 
-        error = refused(lambda: propose(lancer, job), status=409, code="job_closed")
+        error = assert_refused(lambda: propose(lancer, job), code="job_closed", status=409)
         assert "closed" in english(error.message)
 
     def test_job_past_its_deadline_is_refused_before_the_task_closes_it(self, lancer: User) -> None:
         """B1: the deadline stops proposals at once, not at the next task run."""
         job = JobFactory.create(deadline=in_days(-0.001))
 
-        refused(lambda: propose(lancer, job), status=409, code="job_closed")
+        assert_refused(lambda: propose(lancer, job), code="job_closed", status=409)
 
     def test_competition_waiting_for_its_prize_is_refused(self, lancer: User) -> None:
         """B1: a competition opens only once the prize is escrowed."""
         job = CompetitionFactory.create(status=JobStatus.AWAITING_PAYMENT)
 
-        refused(lambda: propose(lancer, job, amount=None), status=409, code="job_not_open")
+        assert_refused(lambda: propose(lancer, job, amount=None), code="job_not_open", status=409)
 
     def test_second_proposal_on_the_same_project_is_refused(self, job: Job, lancer: User) -> None:
         """B1 bad input: proposing twice on the same project."""
         propose(lancer, job)
 
-        error = refused(lambda: propose(lancer, job), status=409, code="already_proposed")
+        error = assert_refused(lambda: propose(lancer, job), code="already_proposed", status=409)
         assert "append note" in english(error.message)
 
     def test_proposing_again_after_the_client_deleted_it_is_refused(
@@ -142,12 +130,12 @@ class TestSubmit:
         """B1, B2: a deleted proposal still counts; the lancer cannot send it again."""
         services.proposal_delete(actor=job.client, proposal_id=proposal.pk)
 
-        refused(lambda: propose(lancer, job), status=409, code="already_proposed")
+        assert_refused(lambda: propose(lancer, job), code="already_proposed", status=409)
 
     def test_task_takes_units_not_proposals(self, lancer: User) -> None:
         task = TaskFactory.create()
 
-        refused(lambda: propose(lancer, task), status=409, code="task_needs_units")
+        assert_refused(lambda: propose(lancer, task), code="task_needs_units", status=409)
 
     @pytest.mark.parametrize(
         ("overrides", "field"),
@@ -166,12 +154,15 @@ class TestSubmit:
         self, job: Job, lancer: User, overrides: dict[str, Any], field: str
     ) -> None:
         """B1 bad input: a bad amount."""
-        error = refused(lambda: propose(lancer, job, **overrides), status=400, code="invalid")
+        error = assert_refused(
+            lambda: propose(lancer, job, **overrides), code="invalid", status=400
+        )
         assert field in error.fields
 
     def test_unknown_job_is_404(self, lancer: User) -> None:
-        refused(
+        assert_refused(
             lambda: services.proposal_submit(actor=lancer, job_id=999_999, message="x", amount=1),
+            code="not_found",
             status=404,
         )
 
@@ -179,7 +170,7 @@ class TestSubmit:
         """W6: a pending proposal is a withdrawal blocker; a withdrawn account makes none."""
         withdrawn = UserFactory.create(status=AccountStatus.WITHDRAWN, is_active=False)
 
-        refused(lambda: propose(withdrawn, job), status=403, code="account_withdrawn")
+        assert_refused(lambda: propose(withdrawn, job), code="account_withdrawn", status=403)
 
 
 class TestClientDecisions:
@@ -257,10 +248,10 @@ class TestClientDecisions:
         self, proposal: Proposal, lancer: User
     ) -> None:
         """B2 bad input: a lancer's delete attempt — a clear message, 403, nothing changed."""
-        error = refused(
+        error = assert_refused(
             lambda: services.proposal_delete(actor=lancer, proposal_id=proposal.pk),
-            status=403,
             code="lancer_cannot_delete",
+            status=403,
         )
         message = english(error.message)
         assert "Only the client can delete it" in message
@@ -272,8 +263,8 @@ class TestClientDecisions:
     ) -> None:
         service = getattr(services, f"proposal_{action}")
 
-        refused(
-            lambda: service(actor=lancer, proposal_id=proposal.pk), status=403, code="not_client"
+        assert_refused(
+            lambda: service(actor=lancer, proposal_id=proposal.pk), code="not_client", status=403
         )
 
     @pytest.mark.parametrize("action", ["select", "decline", "delete"])
@@ -284,28 +275,30 @@ class TestClientDecisions:
         service = getattr(services, f"proposal_{action}")
         stranger = UserFactory.create()
 
-        error = refused(
-            lambda: service(actor=stranger, proposal_id=proposal.pk), status=404, code="not_found"
+        error = assert_refused(
+            lambda: service(actor=stranger, proposal_id=proposal.pk), code="not_found", status=404
         )
-        unknown = refused(lambda: service(actor=stranger, proposal_id=999_999), status=404)
+        unknown = assert_refused(
+            lambda: service(actor=stranger, proposal_id=999_999), code="not_found", status=404
+        )
         assert english(error.message) == english(unknown.message)
 
     def test_deleted_proposal_cannot_be_selected(self, job: Job, proposal: Proposal) -> None:
         services.proposal_delete(actor=job.client, proposal_id=proposal.pk)
 
-        refused(
+        assert_refused(
             lambda: services.proposal_select(actor=job.client, proposal_id=proposal.pk),
-            status=409,
             code="not_possible",
+            status=409,
         )
 
     def test_deleting_twice_is_refused(self, job: Job, proposal: Proposal) -> None:
         services.proposal_delete(actor=job.client, proposal_id=proposal.pk)
 
-        refused(
+        assert_refused(
             lambda: services.proposal_delete(actor=job.client, proposal_id=proposal.pk),
-            status=409,
             code="already_done",
+            status=409,
         )
 
     def test_not_selected_proposal_of_a_closed_job_cannot_be_selected(
@@ -314,14 +307,17 @@ class TestClientDecisions:
         """B1: once not selected, it no longer counts as pending and stays so."""
         services.job_close(actor=job.client, job_id=job.pk)
 
-        refused(
+        assert_refused(
             lambda: services.proposal_select(actor=job.client, proposal_id=proposal.pk),
+            code="not_possible",
             status=409,
         )
 
     def test_unknown_proposal_is_404(self, client_user: User) -> None:
-        refused(
-            lambda: services.proposal_delete(actor=client_user, proposal_id=999_999), status=404
+        assert_refused(
+            lambda: services.proposal_delete(actor=client_user, proposal_id=999_999),
+            code="not_found",
+            status=404,
         )
 
 
@@ -349,25 +345,26 @@ class TestAppendNotes:
         does not exist (404); the client sees it but notes are the lancer's (403)."""
         other_lancer = UserFactory.create()
 
-        refused(
+        assert_refused(
             lambda: services.append_note_add(actor=other_lancer, proposal_id=proposal.pk, body="x"),
-            status=404,
             code="not_found",
+            status=404,
         )
-        refused(
+        assert_refused(
             lambda: services.append_note_add(
                 actor=proposal.job.client, proposal_id=proposal.pk, body="x"
             ),
-            status=403,
             code="not_your_proposal",
+            status=403,
         )
 
     def test_the_client_cannot_add_notes_to_a_proposal(
         self, proposal: Proposal, client_user: User
     ) -> None:
         """B2: notes are the lancer's; the client answers by message."""
-        refused(
+        assert_refused(
             lambda: services.append_note_add(actor=client_user, proposal_id=proposal.pk, body="x"),
+            code="not_your_proposal",
             status=403,
         )
 
@@ -375,8 +372,9 @@ class TestAppendNotes:
     def test_empty_or_long_note_is_refused(
         self, proposal: Proposal, lancer: User, body: str
     ) -> None:
-        error = refused(
+        error = assert_refused(
             lambda: services.append_note_add(actor=lancer, proposal_id=proposal.pk, body=body),
+            code="invalid",
             status=400,
         )
         assert "body" in error.fields
@@ -386,10 +384,10 @@ class TestAppendNotes:
     ) -> None:
         services.proposal_delete(actor=job.client, proposal_id=proposal.pk)
 
-        refused(
+        assert_refused(
             lambda: services.append_note_add(actor=lancer, proposal_id=proposal.pk, body="x"),
-            status=409,
             code="proposal_deleted",
+            status=409,
         )
 
     def test_note_on_a_not_selected_proposal_is_allowed(

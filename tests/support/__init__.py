@@ -1,0 +1,16 @@
+"""Helpers every app's tests share: a refusal changes nothing, the ledger balances.
+
+Import from here (`from tests.support import assert_refused, snapshot`), never copy one
+into an app's tests."""
+
+from tests.support.ledger import assert_ledger_clean
+from tests.support.refusals import assert_refused
+from tests.support.rows import Snapshot, changed, snapshot
+
+__all__ = [
+    "Snapshot",
+    "assert_ledger_clean",
+    "assert_refused",
+    "changed",
+    "snapshot",
+]
