@@ -23,8 +23,8 @@ from ukeoi.core.errors import ApplicationError
 from ukeoi.core.kana import ZenginError, to_zengin_kana
 from ukeoi.core.transitions import transition
 from ukeoi.ledger import services as ledger
+from ukeoi.ledger import sql as ledger_sql
 from ukeoi.ledger.enums import AccountKind
-from ukeoi.ledger.models import LedgerAccount, LedgerEntry, LedgerTransaction
 from ukeoi.payouts import calendar, zengin
 from ukeoi.payouts.enums import (
     BATCH_TRANSITIONS,
@@ -117,15 +117,14 @@ def _int_array(values: list[int]) -> str:
 
 
 def _tables() -> dict[str, str]:
+    """The batch's own tables and the accounts app's; the ledger's SQL comes from
+    `ukeoi.ledger.sql`, their one owner."""
     models = {
         "user": User,
         "profile": Profile,
         "bank_account": BankAccount,
         "bank": Bank,
         "branch": BankBranch,
-        "ledger_account": LedgerAccount,
-        "entry": LedgerEntry,
-        "txn": LedgerTransaction,
         "settings": PayoutSettings,
         "payout": Payout,
         "batch": PayoutBatch,
@@ -133,37 +132,9 @@ def _tables() -> dict[str, str]:
     return {name: connection.ops.quote_name(model._meta.db_table) for name, model in models.items()}
 
 
-def _candidates_where() -> str:
-    """Reward accounts that may be paid: positive balance, an owner after the cursor."""
-    return "ra.kind = %s AND ra.owner_id IS NOT NULL AND ra.owner_id > %s AND ra.balance > 0"
-
-
-def _chunk_upper_bound(cursor: Any, t: dict[str, str], after: int, size: int) -> int | None:
-    """The owner pk that ends the next chunk of `size` candidates after `after`."""
-    sql = (
-        f"SELECT ra.owner_id FROM {t['ledger_account']} ra WHERE {_candidates_where()} "
-        "ORDER BY ra.owner_id LIMIT 1 OFFSET %s"
-    )
-    cursor.execute(sql, [AccountKind.REWARD, after, size - 1])
-    row = cursor.fetchone()
-    if row is not None:
-        return int(row[0])
-    cursor.execute(
-        f"SELECT MAX(ra.owner_id) FROM {t['ledger_account']} ra WHERE {_candidates_where()}",
-        [AccountKind.REWARD, after],
-    )
-    row = cursor.fetchone()
-    return int(row[0]) if row and row[0] is not None else None
-
-
 def _run_chunks(batch: PayoutBatch, *, chunk_size: int, progress: Progress | None) -> None:
     t = _tables()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT COUNT(*) FROM {t['ledger_account']} ra WHERE {_candidates_where()}",
-            [AccountKind.REWARD, batch.cursor_user_id],
-        )
-        total = int(cursor.fetchone()[0])
+    total = ledger_sql.positive_owner_count(kind=AccountKind.REWARD, after=batch.cursor_user_id)
     fee_account = ledger.platform_account(kind=AccountKind.TRANSFER_FEE_REVENUE)
     done = 0
     if progress:
@@ -187,24 +158,24 @@ def _pay_chunk(batch: PayoutBatch, *, t: dict[str, str], size: int, fee_account_
     account was left."""
     postgres = connection.vendor == "postgresql"
     lo = batch.cursor_user_id
+    hi = ledger_sql.positive_owners_chunk_end(kind=AccountKind.REWARD, after=lo, size=size)
+    if hi is None:
+        return False
+    candidates = ledger_sql.positive_owners(kind=AccountKind.REWARD, after=lo, upto=hi)
     with connection.cursor() as cursor:
-        hi = _chunk_upper_bound(cursor, t, lo, size)
-        if hi is None:
-            return False
         # W6: the users of this chunk, withdrawn ones skipped, locked in pk order; the
         # ledger accounts are locked after them (post_many): users -> ledger, as everywhere.
         cursor.execute(
             f"SELECT u.id FROM {t['user']} u WHERE u.id > %s AND u.id <= %s AND u.id IN ("
-            f"SELECT ra.owner_id FROM {t['ledger_account']} ra WHERE {_candidates_where()} "
-            "AND ra.owner_id <= %s) AND u.status = %s ORDER BY u.id"
+            f"{candidates.text}) AND u.status = %s ORDER BY u.id"
             + (" FOR NO KEY UPDATE OF u" if postgres else ""),
-            [lo, hi, AccountKind.REWARD, lo, hi, AccountStatus.ACTIVE],
+            [lo, hi, *candidates.params, AccountStatus.ACTIVE],
         )
         user_ids = [int(row[0]) for row in cursor.fetchall()]
         if user_ids:
             created = _insert_payouts(cursor, t, batch=batch, lo=lo, hi=hi, user_ids=user_ids)
             if created:
-                _post_requests(cursor, t, created, fee_account_id=fee_account_id)
+                _post_requests(created, fee_account_id=fee_account_id)
         cursor.execute(f"UPDATE {t['batch']} SET cursor_user_id = %s WHERE id = %s", [hi, batch.pk])
     batch.cursor_user_id = hi
     return True
@@ -218,8 +189,9 @@ def _insert_payouts(
     postgres = connection.vendor == "postgresql"
     fees = fee_schedule()
     ops = connection.ops
-    cutoff = ops.adapt_datetimefield_value(batch.cutoff)
     now = ops.adapt_datetimefield_value(clock.now())
+    confirmed = ledger_sql.balance_confirmed_by(alias="ra", moment=batch.cutoff)
+    reward = ledger_sql.positive_account_join(kind=AccountKind.REWARD, owner="u.id", alias="ra")
     only_locked = "AND u.id = ANY(%s::bigint[])" if postgres else ""
     # A7 / M4 name and address: the same fields as Profile.has_name_and_address.
     name_and_address = " AND ".join(
@@ -243,25 +215,21 @@ def _insert_payouts(
             c.number, c.holder_kana, %s
         FROM (
             SELECT u.id AS user_id,
-                ra.balance - COALESCE((
-                    SELECT SUM(e.amount) FROM {t["entry"]} e
-                    JOIN {t["txn"]} tx ON tx.id = e.transaction_id
-                    WHERE e.account_id = ra.id AND e.amount > 0 AND tx.created_at >= %s
-                ), 0) AS confirmed,
+                {confirmed.text} AS confirmed,
                 CASE WHEN b.code = %s THEN %s ELSE %s END AS fee,
                 (COALESCE(ps.mode, %s) = %s) AS auto_mode,
                 COALESCE(ps.final_payout, FALSE) AS final,
                 b.code AS bank_code, b.kana AS bank_name, br.code AS branch_code,
                 br.kana AS branch_name, ba.account_type, ba.number, ba.holder_kana
             FROM {t["user"]} u
-            JOIN {t["ledger_account"]} ra ON ra.owner_id = u.id AND ra.kind = %s
+            {reward.text}
             JOIN {t["bank_account"]} ba ON ba.user_id = u.id
             JOIN {t["bank"]} b ON b.id = ba.bank_id
             JOIN {t["branch"]} br ON br.id = ba.branch_id
             JOIN {t["profile"]} p ON p.user_id = u.id
             LEFT JOIN {t["settings"]} ps ON ps.user_id = u.id
             WHERE u.id > %s AND u.id <= %s {only_locked}
-                AND u.status = %s AND u.is_active AND ra.balance > 0 AND {name_and_address}
+                AND u.status = %s AND u.is_active AND {name_and_address}
                 AND NOT EXISTS (
                     SELECT 1 FROM {t["payout"]} x WHERE x.batch_id = %s AND x.user_id = u.id
                 )
@@ -276,13 +244,13 @@ def _insert_payouts(
         settings.PAYOUT_MINIMUM,
         PayoutStatus.REQUESTED,
         now,
-        cutoff,
+        *confirmed.params,
         fees.own_bank_code,
         fees.own_bank_fee,
         fees.other_bank_fee,
         PayoutMode.AUTO,
         PayoutMode.AUTO,
-        AccountKind.REWARD,
+        *reward.params,
         lo,
         hi,
         *([_int_array(user_ids)] if postgres else []),
@@ -294,28 +262,12 @@ def _insert_payouts(
     return [tuple(int(value) for value in row) for row in cursor.fetchall()]  # type: ignore[misc]
 
 
-def _post_requests(
-    cursor: Any,
-    t: dict[str, str],
-    created: list[tuple[int, int, int, int, int]],
-    *,
-    fee_account_id: int,
-) -> None:
+def _post_requests(created: list[tuple[int, int, int, int, int]], *, fee_account_id: int) -> None:
     """reward -> payout in transit + transfer fee revenue, one posting per payout.
     `post_many` locks the accounts (pk order) and refuses an overdraft, so amounts read a
     moment earlier by the INSERT can never take more than the balance holds."""
     user_ids = sorted({user_id for _p, user_id, *_rest in created})
-    params: list[Any]
-    if connection.vendor == "postgresql":
-        condition, params = "ra.owner_id = ANY(%s::bigint[])", [_int_array(user_ids)]
-    else:
-        condition, params = f"ra.owner_id IN ({', '.join(['%s'] * len(user_ids))})", user_ids
-    cursor.execute(
-        f"SELECT ra.owner_id, ra.id FROM {t['ledger_account']} ra "
-        f"WHERE ra.kind = %s AND {condition}",
-        [AccountKind.REWARD, *params],
-    )
-    rewards = {int(owner): int(pk) for owner, pk in cursor.fetchall()}
+    rewards = ledger_sql.account_ids_by_owner(kind=AccountKind.REWARD, owner_ids=user_ids)
     postings = []
     transit = AccountKind.PAYOUT_IN_TRANSIT
     for payout_id, user_id, amount, fee, net in created:
