@@ -1,26 +1,8 @@
 """Helpers shared by the ledger tests."""
 
-from dataclasses import dataclass
-
 from django.db import connection
 
-from ukeoi.ledger.models import LedgerAccount, LedgerEntry, LedgerTransaction
-
-
-@dataclass(frozen=True)
-class LedgerSnapshot:
-    transactions: int
-    entries: int
-    balances: dict[int, int]
-
-
-def ledger_snapshot() -> LedgerSnapshot:
-    """Everything a refused posting must leave as it was."""
-    return LedgerSnapshot(
-        transactions=LedgerTransaction.objects.count(),
-        entries=LedgerEntry.objects.count(),
-        balances=dict(LedgerAccount.objects.values_list("pk", "balance")),
-    )
+from ukeoi.ledger.models import LedgerAccount
 
 
 def balance(account: LedgerAccount) -> int:

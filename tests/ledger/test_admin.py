@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import UserFactory
-from tests.ledger.support import ledger_snapshot
+from tests.support import snapshot
 from ukeoi.ledger.models import LedgerEntry, LedgerTransaction
 
 
@@ -40,7 +40,7 @@ def test_operator_can_list_search_and_view_ledger_rows(operator_client, release,
 
 @pytest.mark.parametrize("model", ["ledgeraccount", "ledgertransaction", "ledgerentry"])
 def test_operator_cannot_add_change_or_delete_ledger_rows(operator_client, release, model):
-    before = ledger_snapshot()
+    before = snapshot()
     entry = LedgerEntry.objects.filter(transaction=release).earliest("id")
     pk = {
         "ledgeraccount": entry.account_id,
@@ -60,7 +60,7 @@ def test_operator_cannot_add_change_or_delete_ledger_rows(operator_client, relea
         ).status_code
         == 403
     )
-    assert ledger_snapshot() == before
+    assert snapshot() == before
 
 
 def test_totals_page_shows_each_kind_and_a_zero_sum(operator_client, release):

@@ -7,7 +7,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import translation
 
 from tests.factories import UserFactory
-from tests.ledger.support import balance, ledger_snapshot
+from tests.ledger.support import balance
+from tests.support import snapshot
 from ukeoi.core.errors import ApplicationError, Conflict
 from ukeoi.ledger import services
 from ukeoi.ledger.enums import KIND_SCOPE, AccountKind, AccountScope
@@ -101,7 +102,7 @@ def test_m1_post_refused_when_an_account_would_go_below_zero_changes_nothing(
     escrow, reward, fee_lancer
 ):
     # Given an escrow holding 10,000 yen
-    before = ledger_snapshot()
+    before = snapshot()
     # When a release of 10,001 yen is posted
     with pytest.raises(InsufficientBalance) as refused:
         post(
@@ -113,7 +114,7 @@ def test_m1_post_refused_when_an_account_would_go_below_zero_changes_nothing(
     assert refused.value.code == "ledger_insufficient_balance"
     assert refused.value.status == 409
     assert refused.value.account_id == escrow.pk
-    assert ledger_snapshot() == before
+    assert snapshot() == before
     # And the key was not used up: a valid posting may take it afterwards
     post(key="over", kind="t", legs=[(escrow, -10_000), (reward, 10_000)])
 
@@ -176,14 +177,14 @@ def test_m1_malformed_posting_is_refused_and_changes_nothing(
     escrow, reward, make_legs, error, code
 ):
     # Given a funded escrow and a reward account
-    before = ledger_snapshot()
+    before = snapshot()
     # When malformed legs are posted
     with pytest.raises(error) as refused:
         post(key="bad", kind="t", legs=make_legs(escrow, reward))
     # Then the refusal carries its code and nothing changed
     assert refused.value.code == code
     assert isinstance(refused.value, ApplicationError)
-    assert ledger_snapshot() == before
+    assert snapshot() == before
 
 
 @pytest.mark.parametrize(
@@ -192,19 +193,19 @@ def test_m1_malformed_posting_is_refused_and_changes_nothing(
     ids=["empty-key", "blank-key", "long-key", "empty-kind", "long-kind"],
 )
 def test_m2_posting_without_a_usable_key_or_kind_is_refused(escrow, reward, key, kind):
-    before = ledger_snapshot()
+    before = snapshot()
     with pytest.raises(InvalidPosting):
         post(key=key, kind=kind, legs=[(escrow, -1), (reward, 1)])
-    assert ledger_snapshot() == before
+    assert snapshot() == before
 
 
 def test_m1_posting_of_a_deleted_account_is_refused(escrow, bank):
     # Given an account object whose row does not exist
     ghost = LedgerAccount(pk=987_654, kind=AccountKind.FORFEITED)
-    before = ledger_snapshot()
+    before = snapshot()
     with pytest.raises(InvalidPosting):
         post(key="ghost", kind="t", legs=[(escrow, -1), (ghost, 1)])
-    assert ledger_snapshot() == before
+    assert snapshot() == before
 
 
 def test_refusal_messages_are_translatable_and_in_english_source(escrow, reward):
@@ -225,24 +226,24 @@ def test_refusal_messages_are_translatable_and_in_english_source(escrow, reward)
 def test_m2_same_key_and_legs_returns_the_first_transaction_and_moves_nothing(escrow, reward):
     # Given a posted release
     first = post(key="release:1", kind="t", legs=[(escrow, -3_000), (reward, 3_000)])
-    before = ledger_snapshot()
+    before = snapshot()
     # When it is retried, with its legs in another order
     again = post(key="release:1", kind="t", legs=[(reward, 3_000), (escrow, -3_000)])
     # Then the first transaction comes back and nothing moved
     assert again.pk == first.pk
     assert again.legs_fingerprint == first.legs_fingerprint
-    assert ledger_snapshot() == before
+    assert snapshot() == before
 
 
 def test_m2_retry_after_the_money_moved_on_still_returns_the_first_transaction(escrow, reward):
     # Given the whole escrow released (it now holds 0)
     first = post(key="release:all", kind="t", legs=[(escrow, -10_000), (reward, 10_000)])
-    before = ledger_snapshot()
+    before = snapshot()
     # When the release is retried (its legs would now overdraw the escrow)
     again = post(key="release:all", kind="t", legs=[(escrow, -10_000), (reward, 10_000)])
     # Then it is recognised as a retry rather than refused, and nothing moved
     assert again.pk == first.pk
-    assert ledger_snapshot() == before
+    assert snapshot() == before
 
 
 @pytest.mark.parametrize(
@@ -254,7 +255,7 @@ def test_m2_same_key_with_different_legs_is_a_conflict_and_changes_nothing(
 ):
     # Given a posted transaction
     post(key="k", kind="t", legs=[(escrow, -1_000), (reward, 1_000)])
-    before = ledger_snapshot()
+    before = snapshot()
     kind, legs = {
         "amounts": ("t", [(escrow, -1_001), (reward, 1_001)]),
         "kind": ("other", [(escrow, -1_000), (reward, 1_000)]),
@@ -266,12 +267,12 @@ def test_m2_same_key_with_different_legs_is_a_conflict_and_changes_nothing(
     # Then it is a 409 conflict and nothing changed
     assert isinstance(conflict.value, Conflict)
     assert (conflict.value.code, conflict.value.status) == ("ledger_key_conflict", 409)
-    assert ledger_snapshot() == before
+    assert snapshot() == before
 
 
 def test_m2_posting_rolled_back_with_its_caller_leaves_the_key_free(escrow, reward):
     # Given a service that posts and then fails in the same database transaction
-    before = ledger_snapshot()
+    before = snapshot()
 
     class CallerFailed(Exception):
         pass
@@ -284,7 +285,7 @@ def test_m2_posting_rolled_back_with_its_caller_leaves_the_key_free(escrow, rewa
     with pytest.raises(CallerFailed):
         caller()
     # Then nothing was kept, and the retried action posts once
-    assert ledger_snapshot() == before
+    assert snapshot() == before
     post(key="outer", kind="t", legs=[(escrow, -500), (reward, 500)])
     assert balance(reward) == 500
 
@@ -314,7 +315,7 @@ def posted(escrow, reward) -> LedgerTransaction:
 
 def test_m1_entries_and_transactions_refuse_every_orm_update_and_delete(posted, reward):
     entry = posted.entries.get(account=reward)
-    before = ledger_snapshot()
+    before = snapshot()
     entry.amount = 1
     attempts = [
         entry.save,
@@ -334,17 +335,17 @@ def test_m1_entries_and_transactions_refuse_every_orm_update_and_delete(posted, 
     for attempt in attempts:
         with pytest.raises(LedgerWriteRefused):
             attempt()
-    assert ledger_snapshot() == before
+    assert snapshot() == before
 
 
 def test_m1_account_balance_cannot_be_saved_and_accounts_cannot_be_deleted(reward, posted):
-    before = ledger_snapshot()
+    before = snapshot()
     reward.balance = 1_000_000
     with pytest.raises(LedgerWriteRefused):
         reward.save()
     with pytest.raises(LedgerWriteRefused):
         reward.delete()
-    assert ledger_snapshot() == before
+    assert snapshot() == before
 
 
 def test_m1_database_refuses_a_negative_balance_written_around_the_service(reward):
@@ -366,22 +367,22 @@ def test_m1_database_refuses_a_negative_balance_written_around_the_service(rewar
     ids=["update-entry", "delete-entry", "update-transaction", "delete-transaction"],
 )
 def test_m1_postgres_trigger_refuses_raw_update_and_delete(posted, sql):
-    before = ledger_snapshot()
+    before = snapshot()
     with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql)
-    assert ledger_snapshot() == before
+    assert snapshot() == before
 
 
 @postgres_only
 def test_m1_postgres_trigger_refuses_an_unbalanced_raw_insert(posted, reward):
-    before = ledger_snapshot()
+    before = snapshot()
     with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {LedgerEntry._meta.db_table} "
             "(transaction_id, account_id, amount, balance_after) VALUES (%s, %s, 5, 705)",
             [posted.pk, services.platform_account(kind=AccountKind.FORFEITED).pk],
         )
-    assert ledger_snapshot() == before
+    assert snapshot() == before
 
 
 # --- account helpers -------------------------------------------------------------------

@@ -4,7 +4,8 @@ written once, used like any other account when they exist, idempotent, all or no
 import pytest
 
 from tests.factories import UserFactory
-from tests.ledger.support import balance, ledger_snapshot
+from tests.ledger.support import balance
+from tests.support import snapshot
 from ukeoi.ledger import services
 from ukeoi.ledger.enums import AccountKind
 from ukeoi.ledger.models import LedgerAccount, LedgerEntry
@@ -75,9 +76,9 @@ def test_m2_posting_again_is_skipped_and_an_existing_account_is_used(rewards, fe
     assert again[0] == first[0]
     assert balance(existing) == 2_900
     assert LedgerAccount.objects.filter(kind=AccountKind.PAYOUT_IN_TRANSIT).count() == 3
-    before = ledger_snapshot()
+    before = snapshot()
     assert post_many(kind="payout.request", postings=postings) == again
-    assert ledger_snapshot() == before
+    assert snapshot() == before
     # the same key with the account given by pk is the same posting
     pk = services.payout_in_transit_account(subject_type="payouts.payout", subject_id=1).pk
     same = Posting(key=postings[0].key, legs=[(rewards[0].pk, -1_000), (pk, 900), (fees.pk, 100)])
@@ -88,17 +89,17 @@ def test_m2_posting_again_is_skipped_and_an_existing_account_is_used(rewards, fe
 def test_m2_a_reused_key_naming_a_missing_account_is_a_conflict(rewards, fees):
     postings = _postings(rewards, fees)
     post_many(kind="payout.request", postings=postings[:1])
-    before = ledger_snapshot()
+    before = snapshot()
     changed = Posting(
         key=postings[0].key, legs=[(rewards[0].pk, -1_000)], opens=[(_transit(9), 1_000)]
     )
     with pytest.raises(IdempotencyConflict):
         post_many(kind="payout.request", postings=[changed])
-    assert ledger_snapshot() == before
+    assert snapshot() == before
 
 
 def test_m1_bad_openings_refuse_the_whole_call(rewards, fees):
-    before = ledger_snapshot()
+    before = snapshot()
     accounts = LedgerAccount.objects.count()
     negative = Posting(key="x:1", legs=[(fees.pk, 100)], opens=[(_transit(7), -100)])
     with pytest.raises(InsufficientBalance):
@@ -125,5 +126,5 @@ def test_m1_bad_openings_refuse_the_whole_call(rewards, fees):
                 )
             ],
         )
-    assert ledger_snapshot() == before
+    assert snapshot() == before
     assert LedgerAccount.objects.count() == accounts
