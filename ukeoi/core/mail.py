@@ -17,9 +17,12 @@ from django.utils import translation
 from ukeoi.core import clock
 from ukeoi.core.models import OutboxMail
 from ukeoi.core.outages import BROKER_ERRORS, log_outage
-from ukeoi.core.tasks import send_outbox_mail
+from ukeoi.core.taskqueue import publish_now
 
 logger = logging.getLogger(__name__)
+
+# The task that delivers one outbox mail, named (tasks call this module, never the reverse).
+SEND_TASK = "ukeoi.core.tasks.send_outbox_mail"
 
 
 def absolute_url(path: str) -> str:
@@ -46,7 +49,7 @@ def send_templated_mail(
 
     def _enqueue() -> None:
         try:
-            send_outbox_mail.delay(mail.pk)
+            publish_now(SEND_TASK, mail.pk)
         except BROKER_ERRORS as error:
             log_outage("broker", error)
             return

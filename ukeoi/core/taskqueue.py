@@ -32,6 +32,13 @@ def _task(name: str) -> Task:
     return current_app.tasks.get(name) or import_string(name)
 
 
+def publish_now(name: str, *args: Any) -> None:
+    """Hand the task of that dotted name to the broker at once, without an outbox row: for
+    a caller that keeps its own outbox and sweep (mail), from an on_commit callback. Raises
+    one of BROKER_ERRORS when the broker is away; runs the task here when tasks are eager."""
+    _task(name).delay(*args)
+
+
 def enqueue(task: Task | str, *args: Any) -> None:
     """Run `task(*args)` in a worker after the current transaction commits (see the
     module): a task, or its dotted name ("ukeoi.privacy.tasks.build_export"). `args` must

@@ -4,6 +4,10 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 
+from ukeoi.core.mail import outbox_mail_send
+from ukeoi.core.mail import outbox_sweep as mail_sweep
+from ukeoi.core.taskqueue import outbox_task_sweep
+
 
 @shared_task(
     autoretry_for=(smtplib.SMTPException, OSError),
@@ -14,17 +18,12 @@ from django.conf import settings
 def send_outbox_mail(mail_id: int) -> bool:
     """Deliver one mail of the outbox. Retried with back-off while the SMTP server is away;
     after that the sweep takes it."""
-    from ukeoi.core.mail import outbox_mail_send
-
     return outbox_mail_send(mail_id)
 
 
 @shared_task(acks_late=True)
 def outbox_sweep() -> dict[str, int]:
     """Mail and tasks left unsent (broker away at commit, retries used up): send them now."""
-    from ukeoi.core.mail import outbox_sweep as mail_sweep
-    from ukeoi.core.taskqueue import outbox_task_sweep
-
     older_than = timedelta(seconds=settings.OUTBOX_RETRY_AFTER_SECONDS)
     counts = outbox_task_sweep(older_than=older_than)
     counts.update(
