@@ -1,26 +1,16 @@
 """Row locks of the jobs app, taken in one fixed order so concurrent services never deadlock:
 
-    users (by pk) -> job -> proposals (by pk) -> task units -> client payments -> ledger
+    users (by pk, `ukeoi.accounts.locks`) -> job -> proposals (by pk) -> task units
+    -> client payments -> ledger
 
-Every service locks the acting account's row first; the withdrawal service locks the same
-row, so an action and a withdrawal of the same account never interleave (W6).
-
-The locks are FOR NO KEY UPDATE (no key is ever changed here): they exclude each other and
-FOR UPDATE as usual, but not the KEY SHARE lock PostgreSQL takes on a row that a new row's
-foreign key points at. Otherwise closing a job (client row, then job) and a proposal on it
-(lancer row, job, then a thread pointing at the client row) would deadlock."""
+Every service locks the acting account's row first with `ukeoi.accounts.locks.lock_users`
+(W6). The locks are FOR NO KEY UPDATE for the reason given there."""
 
 from django.utils.translation import gettext_lazy as _
 
-from ukeoi.accounts.models import User
 from ukeoi.core.errors import NotFound
 from ukeoi.jobs.enums import ProposalStatus
 from ukeoi.jobs.models import ClientPayment, Job, Proposal, TaskSubmission
-
-
-def lock_users(*pks: int) -> dict[int, User]:
-    users = User.objects.select_for_update(no_key=True).filter(pk__in=set(pks)).order_by("pk")
-    return {user.pk: user for user in users}
 
 
 def lock_job(job_id: int) -> Job:

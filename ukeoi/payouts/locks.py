@@ -6,7 +6,8 @@ deadlocks:
 (nothing locks a batch row while holding a user row; a batch run takes no batch row lock
 at all, its run lock keeps other runs out.)
 
-The batch locks the user rows it pays FOR NO KEY UPDATE, in pk order, in each chunk
+The batch locks the user rows it pays like `ukeoi.accounts.locks` does (FOR NO KEY
+UPDATE, pk order; its chunk query takes them with the balances), in each chunk
 transaction; the withdrawal service locks the same row, so a withdrawal and a payout of
 the same account never interleave (W6). One run per batch at a time is guaranteed by a
 PostgreSQL advisory lock (session-level, so a killed run's lock goes with its connection)."""
@@ -18,16 +19,11 @@ from datetime import date
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
-from ukeoi.accounts.models import User
 from ukeoi.core.errors import NotFound
 from ukeoi.payouts.models import Payout, PayoutBatch
 
 # First key of the advisory lock of a batch run ("PA"); the second is the close date.
 _RUN_LOCK_CLASS = 0x5041
-
-
-def lock_user(user_id: int) -> User | None:
-    return User.objects.select_for_update(no_key=True).filter(pk=user_id).first()
 
 
 def lock_batch(batch_id: int) -> PayoutBatch:

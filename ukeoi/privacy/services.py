@@ -18,6 +18,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from ukeoi.accounts.locks import lock_user
 from ukeoi.accounts.models import User
 from ukeoi.core import clock
 from ukeoi.core.audit import audit
@@ -41,7 +42,7 @@ logger = logging.getLogger(__name__)
 
 
 def _lock_user(user_id: int) -> User:
-    user = User.objects.select_for_update().filter(pk=user_id).first()
+    user = lock_user(user_id)
     if user is None:
         raise NotFound(_("That account does not exist."))
     return user

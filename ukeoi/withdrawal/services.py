@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from ukeoi.accounts.enums import ACCOUNT_TRANSITIONS, AccountStatus
+from ukeoi.accounts.locks import lock_users
 from ukeoi.accounts.models import ApiToken, User
 from ukeoi.accounts.retired import retire_account_identifiers
 from ukeoi.core import clock
@@ -32,7 +33,6 @@ from ukeoi.core.errors import ApplicationError, Conflict, InvalidInput, refuse
 from ukeoi.core.mail import send_templated_mail
 from ukeoi.core.taskqueue import enqueue
 from ukeoi.core.transitions import transition
-from ukeoi.jobs.locks import lock_users
 from ukeoi.ledger import selectors as ledger_selectors
 from ukeoi.ledger import services as ledger
 from ukeoi.ledger.enums import AccountKind

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from ukeoi.accounts.enums import (
     BankAccountType,
 )
+from ukeoi.accounts.locks import lock_users
 from ukeoi.accounts.models import (
     Bank,
     BankAccount,
@@ -75,7 +76,7 @@ def bank_account_set(
     assert bank is not None
     assert branch is not None
     with transaction.atomic():
-        User.objects.select_for_update().get(pk=actor.pk)
+        lock_users(actor.pk)
         existing = BankAccount.objects.filter(user=actor).first()
         before = {"bank": existing.bank.code, "branch": existing.branch.code} if existing else {}
         account, _created = BankAccount.objects.update_or_create(

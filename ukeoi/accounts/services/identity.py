@@ -17,6 +17,7 @@ from ukeoi.accounts.enums import (
     VerificationStatus,
 )
 from ukeoi.accounts.identity import identity_digest, normalize_document_number
+from ukeoi.accounts.locks import lock_users
 from ukeoi.accounts.models import (
     IDENTITY_DOCUMENT_VALIDATORS,
     IdentityVerification,
@@ -71,7 +72,7 @@ def identity_verification_request(
         document_type=document_type, number=document_number, birth_date=birth_date
     )
     with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=actor.pk)
+        user = lock_users(actor.pk)[actor.pk]
         if user.is_identity_verified:
             raise ApplicationError(_("Your identity is already verified."), code="already_verified")
         if user.identity_verifications.filter(status=VerificationStatus.PENDING).exists():
@@ -159,7 +160,7 @@ def identity_verification_decide(
                     % {"id": holder},
                     code="identity_in_use",
                 )
-        user = User.objects.select_for_update().get(pk=request.user_id)
+        user = lock_users(request.user_id)[request.user_id]
         before = request.status
         request.status = new_status
         request.decided_at = clock.now()

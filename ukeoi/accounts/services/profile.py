@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from ukeoi.accounts.enums import (
     Language,
 )
+from ukeoi.accounts.locks import lock_users
 from ukeoi.accounts.models import (
     PreviousEmail,
     Profile,
@@ -140,7 +141,7 @@ def user_update_display_name(*, actor: User, display_name: str) -> User:
     if errors:
         raise InvalidInput.of(errors)
     with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=actor.pk)
+        user = lock_users(actor.pk)[actor.pk]
         before = user.display_name
         if before != display_name:
             user.display_name = display_name
@@ -214,7 +215,7 @@ def profile_update(*, actor: User, data: ProfileInput) -> Profile:
     if errors:
         raise InvalidInput.of(errors)
     with transaction.atomic():
-        User.objects.select_for_update().get(pk=actor.pk)
+        lock_users(actor.pk)
         profile, _created = Profile.objects.get_or_create(user=actor)
         before = {f: _jsonable(getattr(profile, f)) for f in PROFILE_FIELDS}
         for name, value in values.items():
@@ -257,7 +258,7 @@ def account_email_change(*, actor: User, new_email: str, password: str) -> User:
     if errors:
         raise InvalidInput.of(errors)
     with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=actor.pk)
+        user = lock_users(actor.pk)[actor.pk]
         old_email = user.email
         if old_email == new_email:  # both in the normal form: the same address
             return user

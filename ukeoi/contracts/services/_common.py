@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from ukeoi.accounts.locks import lock_users
 from ukeoi.accounts.models import User
 from ukeoi.contracts import rules, selectors
 from ukeoi.contracts.enums import (
@@ -24,7 +25,6 @@ from ukeoi.core.audit import audit
 from ukeoi.core.errors import AccountWithdrawn, Conflict, NotAllowed, NotFound
 from ukeoi.core.mail import absolute_url, notify
 from ukeoi.core.transitions import transition
-from ukeoi.jobs.locks import lock_users
 
 # The ledger names a milestone's escrow account by this subject (M1).
 

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
+from ukeoi.accounts.locks import lock_users
 from ukeoi.accounts.models import User
 from ukeoi.contracts import rules
 from ukeoi.contracts.enums import (
@@ -34,7 +35,7 @@ from ukeoi.core.mail import absolute_url
 from ukeoi.jobs.enums import (
     JobFormat,
 )
-from ukeoi.jobs.locks import lock_proposal, lock_users
+from ukeoi.jobs.locks import lock_proposal
 from ukeoi.jobs.models import Proposal
 
 

@@ -2,12 +2,10 @@
 
 from typing import Any
 
+from ukeoi.accounts.locks import lock_users
 from ukeoi.accounts.models import User
 from ukeoi.core.errors import AccountWithdrawn, Conflict, NotAllowed, refuse
 from ukeoi.core.mail import notify
-from ukeoi.jobs.locks import (
-    lock_users,
-)
 
 # The ledger names a job's escrow account by this subject (M1).
 ESCROW_SUBJECT = "jobs.job"

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from ukeoi.accounts.locks import lock_user
 from ukeoi.accounts.models import User
 from ukeoi.core import clock
 from ukeoi.core.errors import Conflict, InvalidInput, NotFound
@@ -17,7 +18,7 @@ from ukeoi.payouts.enums import (
     BatchStatus,
     PayoutStatus,
 )
-from ukeoi.payouts.locks import lock_batch, lock_payout, lock_user
+from ukeoi.payouts.locks import lock_batch, lock_payout
 from ukeoi.payouts.models import Payout, PayoutBatch
 from ukeoi.payouts.services._common import PAYOUT_SUBJECT
 

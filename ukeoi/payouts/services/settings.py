@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from ukeoi.accounts.enums import AccountStatus
+from ukeoi.accounts.locks import lock_user
 from ukeoi.accounts.models import User
 from ukeoi.core import clock
 from ukeoi.core.audit import audit
@@ -11,7 +12,6 @@ from ukeoi.core.errors import AccountWithdrawn, InvalidInput
 from ukeoi.payouts.enums import (
     PayoutMode,
 )
-from ukeoi.payouts.locks import lock_user
 from ukeoi.payouts.models import PayoutSettings
 
 
