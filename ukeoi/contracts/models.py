@@ -1,7 +1,7 @@
 """Contracts (契約), their milestones (計画) with escrow (仮払い), deliveries (納品),
 the five-step cancellation (B4) and ratings (B5)."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
@@ -17,14 +17,8 @@ from ukeoi.contracts.enums import (
     MilestoneStatus,
     RatingValue,
 )
+from ukeoi.contracts.rules import inactivity_cancel_at
 from ukeoi.core import clock, fees
-
-# B7: a cancellation step is taken automatically this long after it started.
-STEP_DAYS = 7
-# B7: a contract without activity this long is cancelled automatically ...
-INACTIVITY_DAYS = 365
-# ... with warning mail this long before.
-INACTIVITY_WARNING_DAYS = 30
 
 
 class Contract(models.Model):
@@ -158,7 +152,7 @@ class Contract(models.Model):
         """B7: when the contract is cancelled for inactivity, unless someone acts before."""
         if not self.is_open:
             return None
-        return self.last_activity_at + timedelta(days=INACTIVITY_DAYS)
+        return inactivity_cancel_at(self.last_activity_at)
 
     @property
     def auto_step_at(self) -> datetime | None:

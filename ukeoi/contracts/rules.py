@@ -33,7 +33,10 @@ DELIVERY_BODY_MAX = 5000
 CHANGE_REQUEST_MAX = 5000
 REASON_MAX = 2000
 RATING_COMMENT_MAX = 2000
-# B7: a step is taken automatically after 7 days; reminder mail one day before.
+# B7's clock, the one definition (models, services, auto steps and withdrawal ask here):
+# a cancellation step is taken automatically this long after it started, with reminder mail
+# one day before; a contract without activity this long is cancelled automatically, with
+# warning mail this long before.
 STEP_DAYS = 7
 REMINDER_BEFORE = timedelta(days=1)
 INACTIVITY_DAYS = 365
@@ -432,6 +435,23 @@ def step_due(started: datetime) -> datetime:
     return started + timedelta(days=STEP_DAYS)
 
 
+def cancellation_done_by(*, step: str, step_due_at: datetime | None) -> datetime | None:
+    """B4, B7: the latest moment an open cancellation ends on its own: the pending step is
+    taken at its due time, and each later open step STEP_DAYS after the one before (step
+    (5) follows (4) at once). None while no step is running."""
+    if step_due_at is None:
+        return None
+    remaining = 0
+    if step in CANCELLATION_OPEN_STEPS:
+        remaining = len(CANCELLATION_OPEN_STEPS) - 1 - CANCELLATION_OPEN_STEPS.index(step)
+    return step_due_at + timedelta(days=STEP_DAYS * remaining)
+
+
+def inactivity_cancel_at(last_activity_at: datetime) -> datetime:
+    """B7: when a contract untouched since `last_activity_at` is cancelled."""
+    return last_activity_at + timedelta(days=INACTIVITY_DAYS)
+
+
 def step_overdue(cancellation: CancellationFacts, *, now: datetime) -> bool:
     return (
         cancellation.step in CANCELLATION_OPEN_STEPS
@@ -460,7 +480,7 @@ def inactivity_cancel_due(
     return (
         status in CONTRACT_OPEN_STATUSES
         and not has_open_cancellation
-        and last_activity_at + timedelta(days=INACTIVITY_DAYS) <= now
+        and inactivity_cancel_at(last_activity_at) <= now
     )
 
 

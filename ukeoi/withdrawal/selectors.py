@@ -9,7 +9,7 @@ from the selectors the lower apps publish for this purpose (jobs, contracts, pay
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -22,7 +22,8 @@ from django.utils.translation import ngettext
 from ukeoi.accounts.models import User
 from ukeoi.contracts import selectors as contract_selectors
 from ukeoi.contracts.enums import ContractStatus
-from ukeoi.contracts.models import STEP_DAYS, Contract
+from ukeoi.contracts.models import Contract
+from ukeoi.contracts.rules import cancellation_done_by
 from ukeoi.core import clock
 from ukeoi.jobs import selectors as jobs_selectors
 from ukeoi.jobs.enums import JobStatus, PaymentPurpose, PaymentStatus
@@ -36,11 +37,6 @@ from ukeoi.payouts.rules import PayoutFacts, conditions_met
 from ukeoi.withdrawal.enums import BlockerCode, WhenClearStatus
 from ukeoi.withdrawal.models import WithdrawWhenClear
 from ukeoi.withdrawal.rules import MAX_ITEMS, ItemRef, Items, WithdrawalFacts
-
-# B4/B7: a cancellation step left undone this many days is taken automatically.
-CANCELLATION_STEP_DAYS = STEP_DAYS
-# B4: steps (1) to (4) are taken by a side; (5) follows (4) at once.
-CANCELLATION_LAST_STEP = 4
 
 
 def _url(*names: str, args: tuple[Any, ...] = ()) -> str:
@@ -228,14 +224,11 @@ _CANCELLATION_FIELDS = (
 
 
 def _cancellation_done_by(contract: Any) -> datetime | None:
-    """B7: the latest moment an open cancellation ends on its own: the pending step is taken
-    at its due time, and each later step 7 days after the one before."""
+    """B7: when the open cancellation ends on its own, as contracts' rules reckon it."""
     cancellation = getattr(contract, "open_cancellation", None)
-    if cancellation is None or cancellation.step_due_at is None:
+    if cancellation is None:
         return None
-    remaining = max(CANCELLATION_LAST_STEP - cancellation.step_number, 0)
-    due: datetime = cancellation.step_due_at
-    return due + timedelta(days=CANCELLATION_STEP_DAYS * remaining)
+    return cancellation_done_by(step=cancellation.step, step_due_at=cancellation.step_due_at)
 
 
 def _cancellation_detail(contract: Any, user: User) -> str:
