@@ -38,7 +38,7 @@ def test_each_step_runs_seven_days_and_is_reminded_one_day_before() -> None:
     started = DUE - timedelta(days=7)
     assert rules.step_due(started) == DUE
     assert timedelta(days=rules.STEP_DAYS) == timedelta(weeks=1)
-    assert rules.REMINDER_BEFORE == timedelta(days=1)
+    assert timedelta(days=1) == rules.REMINDER_BEFORE
 
 
 def test_an_untouched_contract_is_cancelled_a_year_after_its_last_activity() -> None:
@@ -46,6 +46,7 @@ def test_an_untouched_contract_is_cancelled_a_year_after_its_last_activity() -> 
     at = rules.inactivity_cancel_at(last)
 
     assert at == last + timedelta(days=365)
+
     def due(now: datetime) -> bool:
         return rules.inactivity_cancel_due(
             status="in_progress", has_open_cancellation=False, last_activity_at=last, now=now
