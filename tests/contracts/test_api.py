@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.contracts import builders
 from tests.contracts.builders import first_milestone
-from tests.contracts.support import assert_ledger_clean, snapshot
 from tests.factories import UserFactory
+from tests.support import assert_ledger_clean, snapshot
 from ukeoi.accounts.models import User
 from ukeoi.api import api
 from ukeoi.contracts.enums import CancellationStep, ContractStatus, MilestoneStatus
@@ -204,8 +204,8 @@ class TestOperations:
     def test_request_changes_and_deliver_twice(self, client: Client) -> None:
         contract = builders.contract_in_progress(delivered=True)
         milestone = first_milestone(contract)
-        before = snapshot()
         as_user(client, contract.lancer)
+        before = snapshot()
         twice = client.post(f"/api/contracts/milestones/{milestone.pk}/deliver", {"body": "再"})
         error(twice, 409, "already_delivered")
         assert snapshot() == before
@@ -276,26 +276,16 @@ class TestCancellation:
 
     def test_wrong_side_and_wrong_order(self, client: Client) -> None:
         contract = builders.contract_mid_cancellation(step="agreed")
+        stranger = as_user(Client(), UserFactory.create())
+        as_user(client, contract.client)
         before = snapshot()
 
         error(
-            call(
-                as_user(client, contract.client),
-                "post",
-                f"/{contract.pk}/cancellation/escrow-cancel",
-            ),
-            403,
-            "not_your_step",
+            call(client, "post", f"/{contract.pk}/cancellation/escrow-cancel"), 403, "not_your_step"
         )
         error(call(client, "post", f"/{contract.pk}/cancellation/plan-delete"), 409, "wrong_step")
         # A2: to a stranger the contract does not exist, whatever they try (B4).
-        error(
-            call(
-                as_user(client, UserFactory.create()), "post", f"/{contract.pk}/cancellation/agree"
-            ),
-            404,
-            "not_found",
-        )
+        error(call(stranger, "post", f"/{contract.pk}/cancellation/agree"), 404, "not_found")
         assert snapshot() == before
 
     def test_no_cancellation_under_way(self, client: Client) -> None:

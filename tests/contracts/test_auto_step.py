@@ -12,7 +12,8 @@ from django.core.mail import EmailMessage
 from django.core.management import call_command
 
 from tests.contracts import builders
-from tests.contracts.support import assert_ledger_clean, balance, escrow_balance
+from tests.contracts.support import balance, escrow_balance
+from tests.support import assert_ledger_clean
 from ukeoi.contracts import services
 from ukeoi.contracts.enums import CancellationStep, ContractStatus, MilestoneStatus
 from ukeoi.contracts.models import Contract

@@ -7,26 +7,18 @@ import pytest
 from django.core.mail import EmailMessage
 
 from tests.contracts import builders
-from tests.contracts.support import assert_ledger_clean, balance, escrow_balance, snapshot
+from tests.contracts.support import balance, escrow_balance
 from tests.factories import UserFactory
+from tests.support import assert_ledger_clean, assert_refused
 from ukeoi.contracts import selectors, services
 from ukeoi.contracts.enums import CancellationStep, ContractStatus, MilestoneStatus
 from ukeoi.contracts.models import Cancellation, Contract
 from ukeoi.contracts.rules import MilestoneDraft
-from ukeoi.core.errors import ApplicationError
 from ukeoi.core.models import AuditEvent
 from ukeoi.jobs.enums import PaymentStatus
 from ukeoi.ledger.enums import AccountKind
 
 pytestmark = pytest.mark.django_db
-
-
-def refused(code: str, status: int, call: Any) -> None:
-    before = snapshot()
-    with pytest.raises(ApplicationError) as info:
-        call()
-    assert (info.value.code, info.value.status) == (code, status)
-    assert snapshot() == before
 
 
 def open_cancellation(contract: Contract) -> Cancellation:
@@ -169,115 +161,115 @@ class TestRefusedSteps:
     def test_each_step_by_the_wrong_side_is_refused(self) -> None:
         """B4: (1) by the proposer, (2) by the client, (3) by the lancer, (4) by the client."""
         contract = builders.contract_mid_cancellation(step="proposed", proposed_by="client")
-        refused(
-            "not_your_step",
-            403,
+        assert_refused(
             lambda: services.cancellation_agree(actor=contract.client, contract_id=contract.pk),
+            code="not_your_step",
+            status=403,
         )
-        refused(
-            "not_your_step",
-            403,
+        assert_refused(
             lambda: services.cancellation_decline(actor=contract.client, contract_id=contract.pk),
+            code="not_your_step",
+            status=403,
         )
         contract = builders.contract_mid_cancellation(step="agreed")
-        refused(
-            "not_your_step",
-            403,
+        assert_refused(
             lambda: services.cancellation_escrow_cancel(
                 actor=contract.client, contract_id=contract.pk
             ),
+            code="not_your_step",
+            status=403,
         )
         contract = builders.contract_mid_cancellation(step="escrow_cancelled")
-        refused(
-            "not_your_step",
-            403,
+        assert_refused(
             lambda: services.cancellation_plan_delete(
                 actor=contract.lancer, contract_id=contract.pk
             ),
+            code="not_your_step",
+            status=403,
         )
         contract = builders.contract_mid_cancellation(step="plan_deleted")
-        refused(
-            "not_your_step",
-            403,
+        assert_refused(
             lambda: services.cancellation_deletion_approve(
                 actor=contract.client, contract_id=contract.pk
             ),
+            code="not_your_step",
+            status=403,
         )
         # A2: to a stranger the contract does not exist (404), not "not your step".
         stranger = UserFactory.create()
-        refused(
-            "not_found",
-            404,
+        assert_refused(
             lambda: services.cancellation_deletion_approve(actor=stranger, contract_id=contract.pk),
+            code="not_found",
+            status=404,
         )
 
     def test_steps_out_of_order_are_refused(self) -> None:
         contract = builders.contract_mid_cancellation(step="proposed", proposed_by="client")
         for action in ("escrow_cancel", "plan_delete", "deletion_approve"):
-            refused(
-                "wrong_step",
-                409,
+            assert_refused(
                 lambda action=action: getattr(services, f"cancellation_{action}")(
                     actor=contract.lancer, contract_id=contract.pk
                 ),
+                code="wrong_step",
+                status=409,
             )
         contract = builders.contract_mid_cancellation(step="agreed")
-        refused(
-            "wrong_step",
-            409,
+        assert_refused(
             lambda: services.cancellation_deletion_approve(
                 actor=contract.lancer, contract_id=contract.pk
             ),
+            code="wrong_step",
+            status=409,
         )
-        refused(
-            "wrong_step",
-            409,
+        assert_refused(
             lambda: services.cancellation_agree(actor=contract.lancer, contract_id=contract.pk),
+            code="wrong_step",
+            status=409,
         )
 
     def test_a_step_without_a_cancellation_and_a_second_proposal_are_refused(self) -> None:
         contract = builders.contract_in_progress()
-        refused(
-            "no_cancellation",
-            409,
+        assert_refused(
             lambda: services.cancellation_agree(actor=contract.lancer, contract_id=contract.pk),
+            code="no_cancellation",
+            status=409,
         )
         services.cancellation_propose(actor=contract.client, contract_id=contract.pk, reason="中止")
-        refused(
-            "cancellation_under_way",
-            409,
+        assert_refused(
             lambda: services.cancellation_propose(
                 actor=contract.lancer, contract_id=contract.pk, reason="中止"
             ),
+            code="cancellation_under_way",
+            status=409,
         )
 
     def test_a_cancellation_needs_a_reason_and_an_open_contract(self) -> None:
         contract = builders.contract_in_progress()
-        refused(
-            "invalid",
-            400,
+        assert_refused(
             lambda: services.cancellation_propose(
                 actor=contract.client, contract_id=contract.pk, reason="  "
             ),
+            code="invalid",
+            status=400,
         )
         done = builders.contract_completed()
-        refused(
-            "contract_closed",
-            409,
+        assert_refused(
             lambda: services.cancellation_propose(
                 actor=done.client, contract_id=done.pk, reason="x"
             ),
+            code="contract_closed",
+            status=409,
         )
 
     def test_milestone_work_is_refused_while_a_cancellation_is_under_way(self) -> None:
         contract = builders.contract_mid_cancellation(step="proposed")
         milestone = builders.first_milestone(contract)
-        refused(
-            "cancellation_under_way",
-            409,
+        assert_refused(
             lambda: services.milestone_deliver(
                 actor=contract.lancer, milestone_id=milestone.pk, body="納品"
             ),
+            code="cancellation_under_way",
+            status=409,
         )
 
 

@@ -15,8 +15,8 @@ from django.urls import reverse
 
 from tests.contracts import builders
 from tests.contracts.builders import first_milestone
-from tests.contracts.support import assert_ledger_clean, snapshot
 from tests.factories import UserFactory
+from tests.support import assert_ledger_clean, snapshot
 from ukeoi.accounts.enums import AccountStatus
 from ukeoi.accounts.models import User
 from ukeoi.contracts import selectors, services

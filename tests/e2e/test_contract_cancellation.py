@@ -19,9 +19,9 @@ from django.core.mail import EmailMessage
 from playwright.sync_api import Browser, Page, expect
 
 from tests.contracts import builders
-from tests.contracts.support import assert_ledger_clean
 from tests.e2e.conftest import shot, sign_in, submit, tr
 from tests.factories import DEFAULT_PASSWORD, OperatorFactory, UserFactory
+from tests.support import assert_ledger_clean
 from ukeoi.contracts.enums import CancellationStep, ContractStatus, MilestoneStatus
 from ukeoi.contracts.models import Cancellation, Contract
 from ukeoi.ledger.enums import AccountKind

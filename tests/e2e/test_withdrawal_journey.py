@@ -24,10 +24,10 @@ from django.utils import translation
 from django.utils.translation import gettext
 from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
 
-from tests.contracts.support import assert_ledger_clean
 from tests.e2e import withdrawal_support as state
 from tests.e2e.conftest import open_account_menu, shot, sign_in, submit, tr
 from tests.factories import DEFAULT_PASSWORD
+from tests.support import assert_ledger_clean
 from ukeoi.accounts.models import User
 from ukeoi.contracts.enums import CancellationStep, ContractStatus, MilestoneStatus
 from ukeoi.contracts.models import Cancellation

@@ -7,7 +7,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from tests.factories import OperatorFactory, ProposalFactory, UserFactory, identity_document
+from tests.factories import ProposalFactory, UserFactory, identity_document
+from tests.support import verify_identity
+from tests.support.identity import BIRTH, NUMBER
 from ukeoi.accounts import selectors, services
 from ukeoi.accounts.enums import AccountStatus, DocumentType
 from ukeoi.accounts.identity import identity_digest, normalize_document_number
@@ -17,27 +19,6 @@ from ukeoi.core import clock
 from ukeoi.core.errors import ApplicationError, InvalidInput
 
 pytestmark = pytest.mark.django_db
-
-BIRTH = date(1988, 7, 14)
-NUMBER = "AB 1234-5678"
-
-
-def verify(user: User, *, number: str = NUMBER, birth: date = BIRTH) -> IdentityVerification:
-    request = services.identity_verification_request(
-        actor=user,
-        document_type=DocumentType.DRIVERS_LICENSE,
-        document_number=number,
-        birth_date=birth,
-        document=identity_document(),
-    )
-    # The operator reads the same number and birth date on the document (A6).
-    return services.identity_verification_decide(
-        actor=OperatorFactory.create(),
-        verification_id=request.pk,
-        approve=True,
-        document_number=number,
-        birth_date=birth,
-    )
 
 
 def withdraw(user: User) -> None:
@@ -104,11 +85,11 @@ def test_reputation_of_an_unverified_account_is_its_own() -> None:
 def test_new_account_verified_as_a_withdrawn_one_carries_its_reputation() -> None:
     """A6: withdrawing and registering again does not reset a reputation."""
     old = UserFactory.create()
-    verify(old)
+    verify_identity(old)
     withdraw(old)
     new = UserFactory.create()
 
-    verify(new, number="ab12345678")
+    verify_identity(new, number="ab12345678")
 
     assert selectors.reputation_account_ids(user_id=new.pk) == [new.pk, old.pk]
 
@@ -117,11 +98,11 @@ def test_active_account_with_the_same_identity_is_not_carried() -> None:
     """A6 carries only withdrawn predecessors, never another live account: a second live
     account of the same person is not verified at all (one person, one account)."""
     other = UserFactory.create()
-    verify(other)
+    verify_identity(other)
     user = UserFactory.create()
 
     with pytest.raises(ApplicationError) as refused:
-        verify(user)
+        verify_identity(user)
 
     assert refused.value.code == "identity_in_use"
     assert selectors.reputation_account_ids(user_id=user.pk) == [user.pk]
@@ -129,10 +110,10 @@ def test_active_account_with_the_same_identity_is_not_carried() -> None:
 
 def test_different_identity_or_pending_request_carries_nothing() -> None:
     old = UserFactory.create()
-    verify(old)
+    verify_identity(old)
     withdraw(old)
     different = UserFactory.create()
-    verify(different, birth=date(1988, 7, 15))
+    verify_identity(different, birth=date(1988, 7, 15))
     pending = UserFactory.create()
     services.identity_verification_request(
         actor=pending,
@@ -148,10 +129,10 @@ def test_different_identity_or_pending_request_carries_nothing() -> None:
 
 def test_reputation_lookup_is_one_query(django_assert_num_queries: Any) -> None:
     old = UserFactory.create()
-    verify(old)
+    verify_identity(old)
     withdraw(old)
     new = UserFactory.create()
-    verify(new)
+    verify_identity(new)
 
     with django_assert_num_queries(1):
         selectors.reputation_account_ids(user_id=new.pk)
@@ -175,7 +156,7 @@ def test_profile_shows_carried_ratings_as_such(client: Client) -> None:
     """A6: the new account's profile counts the predecessor's ratings and says so."""
 
     old = UserFactory.create()
-    verify(old)
+    verify_identity(old)
     rater = UserFactory.create()
     proposal = ProposalFactory.create(job__client=rater, lancer=old, status="selected")
     contract = Contract.objects.create(
@@ -192,7 +173,7 @@ def test_profile_shows_carried_ratings_as_such(client: Client) -> None:
     )
     withdraw(old)
     new = UserFactory.create()
-    verify(new)
+    verify_identity(new)
 
     page = client.get(f"/users/{new.pk}/").content.decode()
 

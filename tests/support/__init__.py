@@ -3,6 +3,7 @@
 Import from here (`from tests.support import assert_refused, snapshot`), never copy one
 into an app's tests."""
 
+from tests.support.identity import verify_identity
 from tests.support.ledger import assert_ledger_clean
 from tests.support.refusals import assert_refused
 from tests.support.rows import Snapshot, changed, snapshot
@@ -13,4 +14,5 @@ __all__ = [
     "assert_refused",
     "changed",
     "snapshot",
+    "verify_identity",
 ]

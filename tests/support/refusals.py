@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.rows import snapshot
+from tests.support.rows import changed, snapshot
 from ukeoi.core.errors import ApplicationError
 
 
@@ -23,5 +23,6 @@ def assert_refused(
         assert 400 <= error.status < 500, error.as_dict()
     else:
         assert error.status == status, error.as_dict()
-    assert snapshot() == before
+    after = snapshot()
+    assert after == before, changed(before, after)
     return error
