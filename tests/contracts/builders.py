@@ -36,7 +36,7 @@ def contract_agreeing(
 ) -> Contract:
     """Selected proposal -> contract with one proposed milestone of `amount` (agreeing)."""
     proposal = project_proposal(client=client, lancer=lancer, amount=amount)
-    jobs.proposal_select(actor=proposal.job.client, proposal_id=proposal.pk)
+    services.proposal_hire(actor=proposal.job.client, proposal_id=proposal.pk)
     return Contract.objects.get(proposal=proposal)
 
 

@@ -82,7 +82,7 @@ def test_project_contract_made_before_the_change_keeps_its_rates_and_a_new_one_t
 
     change_rates(settings)
     new = builders.contract_agreeing(amount=10_000)
-    jobs.proposal_select(actor=job_before.job.client, proposal_id=job_before.pk)
+    contracts.proposal_hire(actor=job_before.job.client, proposal_id=job_before.pk)
     hired_after = Contract.objects.get(proposal=job_before)
 
     assert rates(old) == OLD
@@ -179,7 +179,7 @@ def test_competition_posted_before_the_change_keeps_its_rates_and_a_new_one_take
     old_winner, new_winner = UserFactory.create(), UserFactory.create()
     for competition, winner in ((old, old_winner), (new, new_winner)):
         entry = jobs.proposal_submit(actor=winner, job_id=competition.pk, message="応募します")
-        jobs.proposal_select(actor=client_user, proposal_id=entry.pk)
+        contracts.proposal_hire(actor=client_user, proposal_id=entry.pk)
 
     assert (rates(old), rates(new)) == (OLD, NEW)
     assert (old_payment.client_fee, old_payment.amount) == (1_650, 31_650)

@@ -61,7 +61,7 @@ class TestCreation:
         proposal = builders.project_proposal(client=client_user, lancer=lancer, amount=24_000)
 
         with django_capture_on_commit_callbacks(execute=True):
-            jobs.proposal_select(actor=client_user, proposal_id=proposal.pk)
+            services.proposal_hire(actor=client_user, proposal_id=proposal.pk)
 
         contract = Contract.objects.get(proposal=proposal)
         assert (contract.client, contract.lancer, contract.status) == (
@@ -94,7 +94,7 @@ class TestCreation:
         refused(
             "lancer_withdrawn",
             409,
-            lambda: jobs.proposal_select(actor=client_user, proposal_id=proposal.pk),
+            lambda: services.proposal_hire(actor=client_user, proposal_id=proposal.pk),
         )
 
     @pytest.mark.parametrize("side", ["lancer", "client"])

@@ -97,7 +97,7 @@ def lancer_with_three_blockers() -> Journey:
         delivery_date=clock.today() + timedelta(days=14),
         message="ロゴ制作の実績が多数ございます。よろしくお願いいたします。",
     )
-    jobs.proposal_select(actor=client, proposal_id=chosen.pk)
+    contracts.proposal_hire(actor=client, proposal_id=chosen.pk)
     contract = Contract.objects.get(proposal=chosen)
     contracts.milestones_agree(actor=lancer, contract_id=contract.pk)
     builders.escrow(builders.first_milestone(contract), operator_user=operator)

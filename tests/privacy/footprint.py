@@ -88,7 +88,7 @@ def _inquiry(*, actor: User | None, subject: str, body: str, reply_email: str) -
 
 
 def _hire(*, client_user: User, lancer: User, proposal_id: int) -> Contract:
-    jobs.proposal_select(actor=client_user, proposal_id=proposal_id)
+    contracts.proposal_hire(actor=client_user, proposal_id=proposal_id)
     contract = Contract.objects.get(proposal_id=proposal_id)
     contracts.milestones_agree(actor=lancer, contract_id=contract.pk)
     return contract

@@ -37,7 +37,7 @@ def hire_and_finish(job: Job, *, lancers: int) -> list[Contract]:
     done = []
     for _ in range(lancers):
         proposal = ProposalFactory.create(job=job, lancer=UserFactory.create())
-        jobs.proposal_select(actor=job.client, proposal_id=proposal.pk)
+        contracts.proposal_hire(actor=job.client, proposal_id=proposal.pk)
         contract = Contract.objects.get(proposal=proposal)
         contracts.milestones_agree(actor=contract.lancer, contract_id=contract.pk)
         milestone = escrow(first_milestone(contract))

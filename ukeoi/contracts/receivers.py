@@ -3,19 +3,8 @@ sending service's transaction, so a refusal here undoes the whole action."""
 
 from typing import Any
 
-from ukeoi.jobs.enums import JobFormat
-from ukeoi.jobs.models import ClientPayment, Proposal
-from ukeoi.jobs.signals import client_payment_confirmed, proposal_selected
-
-
-def on_proposal_selected(
-    sender: Any, *, proposal: Proposal, job: Any, actor: Any, **_: Any
-) -> None:
-    """B1, B3: a project's selected proposal becomes a contract."""
-    from ukeoi.contracts.services import contract_create_from_proposal
-
-    if job.format == JobFormat.PROJECT:
-        contract_create_from_proposal(actor=actor, proposal_id=proposal.pk)
+from ukeoi.jobs.models import ClientPayment
+from ukeoi.jobs.signals import client_payment_confirmed
 
 
 def on_client_payment_confirmed(
@@ -28,7 +17,6 @@ def on_client_payment_confirmed(
 
 
 def connect() -> None:
-    proposal_selected.connect(on_proposal_selected, dispatch_uid="contracts.proposal_selected")
     client_payment_confirmed.connect(
         on_client_payment_confirmed, dispatch_uid="contracts.client_payment_confirmed"
     )

@@ -44,7 +44,7 @@ class _Demo:
             delivery_date=clock.today() + timedelta(days=30),
             message="ご依頼内容を拝見しました。ぜひ担当させてください。（デモ用の提案）",
         )
-        jobs.proposal_select(actor=self.client, proposal_id=proposal.pk)
+        contracts.proposal_hire(actor=self.client, proposal_id=proposal.pk)
         return Contract.objects.get(proposal=proposal)
 
     def milestones(self, contract: Contract) -> list[Milestone]:

@@ -10,6 +10,7 @@ from ninja import Query, Router, Status
 from ukeoi.accounts.auth import api_auth
 from ukeoi.accounts.models import User
 from ukeoi.accounts.visibility import username_visible_to
+from ukeoi.contracts.services import proposal_hire
 from ukeoi.core.api import errors
 from ukeoi.jobs import selectors, services
 from ukeoi.jobs.models import ClientPayment, Job, Proposal
@@ -291,7 +292,7 @@ def proposal_detail(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
 def proposal_select(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
     """B1: the client picks a proposal (a competition's winner, which closes it)."""
     actor = _actor(request)
-    services.proposal_select(actor=actor, proposal_id=proposal_id)
+    proposal_hire(actor=actor, proposal_id=proposal_id)
     return _one_proposal(proposal_id, actor)
 
 

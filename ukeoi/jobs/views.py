@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ukeoi.accounts.models import User
+from ukeoi.contracts.services import proposal_hire
 from ukeoi.core.errors import ApplicationError, NotAllowed, NotFound
 from ukeoi.core.forms import apply_error
 from ukeoi.jobs import selectors, services
@@ -293,7 +294,7 @@ def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
 def _client_action(request: HttpRequest, proposal_id: int, action: str) -> HttpResponse:
     user = _user(request)
     service = {
-        "select": services.proposal_select,
+        "select": proposal_hire,
         "decline": services.proposal_decline,
         "delete": services.proposal_delete,
     }[action]

@@ -52,6 +52,7 @@ from ukeoi.contracts.services.delivery import (
     milestone_request_changes,
 )
 from ukeoi.contracts.services.escrow import milestone_escrow, payment_confirmed
+from ukeoi.contracts.services.hiring import proposal_hire
 from ukeoi.contracts.services.plan import (
     contract_create_from_proposal,
     milestones_agree,
@@ -83,5 +84,6 @@ __all__ = [
     "milestones_agree",
     "milestones_propose",
     "payment_confirmed",
+    "proposal_hire",
     "rating_submit",
 ]

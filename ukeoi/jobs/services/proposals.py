@@ -28,7 +28,6 @@ from ukeoi.jobs.models import (
 )
 from ukeoi.jobs.services._common import ActionRefused, _lock_active, _mail, _refuse
 from ukeoi.jobs.services.jobs import _close, _job_escrow
-from ukeoi.jobs.signals import proposal_selected
 from ukeoi.ledger import services as ledger
 from ukeoi.ledger.enums import AccountKind
 
@@ -141,8 +140,6 @@ def _client_action(action: str, *, actor: User, proposal_id: int) -> Proposal:
             _release_prize(job=job, proposal=proposal, lancer=lancer)
             # A competition has one winner: choosing it ends the competition (B1).
             _close(job, actor=actor, now=now)
-        if action == "select":
-            proposal_selected.send(sender=Proposal, proposal=proposal, job=job, actor=actor)
         _mail(lancer, f"proposal_{target}", job=job, link=absolute_url(proposal.get_absolute_url()))
     return proposal
 
@@ -166,7 +163,11 @@ def _release_prize(*, job: Job, proposal: Proposal, lancer: User) -> None:
 
 def proposal_select(*, actor: User, proposal_id: int) -> Proposal:
     """B1: the client picks a proposal (a competition's winner). Other proposals of a project
-    stay pending (a client may hire several lancers) until declined or the job closes."""
+    stay pending (a client may hire several lancers) until declined or the job closes.
+
+    A project's selection makes a contract: callers select through
+    `contracts.services.proposal_hire`, which calls this and then makes the contract in
+    the same transaction (jobs' services never import contracts)."""
     return _client_action("select", actor=actor, proposal_id=proposal_id)
 
 
