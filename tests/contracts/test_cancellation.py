@@ -1,6 +1,7 @@
 """B4: the five-step cancellation, each step only by the side named and only in order;
 step (2) returns the escrow to the client through the ledger."""
 
+from functools import partial
 from typing import Any
 
 import pytest
@@ -207,8 +208,10 @@ class TestRefusedSteps:
         contract = builders.contract_mid_cancellation(step="proposed", proposed_by="client")
         for action in ("escrow_cancel", "plan_delete", "deletion_approve"):
             assert_refused(
-                lambda action=action: getattr(services, f"cancellation_{action}")(
-                    actor=contract.lancer, contract_id=contract.pk
+                partial(
+                    getattr(services, f"cancellation_{action}"),
+                    actor=contract.lancer,
+                    contract_id=contract.pk,
                 ),
                 code="wrong_step",
                 status=409,
