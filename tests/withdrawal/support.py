@@ -1,43 +1,13 @@
-"""Helpers shared by the withdrawal tests."""
+"""Helpers shared by the withdrawal tests (the shared ones are in tests.support)."""
 
-from dataclasses import dataclass
-from typing import Any
-
-from django.contrib.sessions.models import Session
-
-from ukeoi.accounts.models import ApiToken, RetiredIdentifier, User
-from ukeoi.core.models import AuditEvent
+from tests.support import assert_ledger_clean
+from ukeoi.accounts.models import User
 from ukeoi.ledger import services as ledger
 from ukeoi.ledger.enums import AccountKind
 from ukeoi.ledger.models import LedgerEntry
-from ukeoi.ledger.selectors import ledger_check_get
-from ukeoi.withdrawal.models import Withdrawal, WithdrawWhenClear
 
-
-@dataclass(frozen=True)
-class Snapshot:
-    """Everything a refused withdrawal must leave as it was."""
-
-    user: tuple[Any, ...]
-    rows: dict[str, int]
-    live_tokens: int
-
-
-def snapshot(user: User) -> Snapshot:
-    fresh = User.objects.get(pk=user.pk)
-    models: list[Any] = [
-        Withdrawal,
-        WithdrawWhenClear,
-        RetiredIdentifier,
-        AuditEvent,
-        LedgerEntry,
-        Session,
-    ]
-    return Snapshot(
-        user=(fresh.status, fresh.is_active, fresh.email, fresh.username, fresh.password),
-        rows={model.__name__: model.objects.count() for model in models},
-        live_tokens=ApiToken.objects.filter(user=user, revoked_at__isnull=True).count(),
-    )
+# Until test_open_job_state imports it from tests.support (issue 21).
+__all__ = ["assert_ledger_clean", "give_reward"]
 
 
 def give_reward(user: User, amount: int, *, key: str | None = None) -> None:
@@ -48,8 +18,3 @@ def give_reward(user: User, amount: int, *, key: str | None = None) -> None:
         kind="test.reward",
         legs=[(bank, -amount), (ledger.reward_account(lancer=user), amount)],
     )
-
-
-def assert_ledger_clean() -> None:
-    check = ledger_check_get()
-    assert check.ok, check

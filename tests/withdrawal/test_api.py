@@ -7,8 +7,9 @@ import pytest
 from django.test import Client
 
 from tests.factories import ApiTokenFactory, JobFactory, ProposalFactory
+from tests.support import snapshot
 from tests.withdrawal.conftest import PASSWORD
-from tests.withdrawal.support import give_reward, snapshot
+from tests.withdrawal.support import give_reward
 from ukeoi.accounts.models import User
 
 TOKEN = "uk_withdrawal-api-token"
@@ -56,17 +57,17 @@ class TestWithdrawalApi:
         assert client.get("/api/withdrawal").status_code == 401
 
     def test_w4_wrong_password_400_nothing_changed(self, api: Client, member: User) -> None:
-        before = snapshot(member)
+        before = snapshot()
         response = post(api, "/api/withdrawal", body(password="wrong"))
         assert response.status_code == 400
         assert "password" in response.json()["fields"]
-        assert snapshot(member) == before
+        assert snapshot() == before
 
     def test_w4_unknown_reason_400(self, api: Client, member: User) -> None:
-        before = snapshot(member)
+        before = snapshot()
         response = post(api, "/api/withdrawal", body(reason="bored"))
         assert response.status_code == 400
-        assert snapshot(member) == before
+        assert snapshot() == before
 
     def test_w1_blocked_409(self, api: Client, member: User) -> None:
         JobFactory.create(client=member)

@@ -14,7 +14,7 @@ from tests.contracts.builders import (
     operator,
 )
 from tests.payouts.batch_support import AFTER_CLOSE, CLOSE, OTHER_BANK, payee
-from tests.withdrawal.support import assert_ledger_clean
+from tests.support import assert_ledger_clean
 from ukeoi.accounts.models import User
 from ukeoi.core.errors import ApplicationError
 from ukeoi.payouts import services as payouts

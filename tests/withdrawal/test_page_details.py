@@ -13,8 +13,9 @@ from django.urls import reverse
 from tests.contracts.builders import contract_completed, contract_in_progress
 from tests.factories import JobFactory, ProposalFactory, UserFactory
 from tests.payouts.batch_support import payee
+from tests.support import snapshot
 from tests.withdrawal.conftest import PASSWORD
-from tests.withdrawal.support import give_reward, snapshot
+from tests.withdrawal.support import give_reward
 from ukeoi.accounts.models import User
 from ukeoi.jobs.enums import JobStatus
 from ukeoi.jobs.models import Job
@@ -173,7 +174,7 @@ class TestWhenClearForm:
     ) -> None:
         JobFactory.create(client=member)
         en.force_login(member)
-        before = snapshot(member)
+        before = snapshot()
         response = en.post(
             reverse("withdrawal:when_clear"),
             {"reason": "fees", "profile": "keep", "balance_choice": "forfeit", "password": "x"},
@@ -182,7 +183,7 @@ class TestWhenClearForm:
         section = when_clear_section(response.content.decode())
         assert '<details class="when-clear-details" open>' in section
         assert "password is not correct" in section
-        assert snapshot(member) == before
+        assert snapshot() == before
 
     def test_w9_final_payout_disabled_without_bank_account_with_the_reason(
         self, en: Client
@@ -248,7 +249,7 @@ class TestWhenClearForm:
         lancer = payee(1500, bank_code=None)
         JobFactory.create(client=lancer)
         en.force_login(lancer)
-        before = snapshot(lancer)
+        before = snapshot()
         response = en.post(
             reverse("withdrawal:when_clear"),
             {
@@ -260,7 +261,7 @@ class TestWhenClearForm:
         )
         assert response.status_code == 400
         assert "A final payout needs your bank account" in response.content.decode()
-        assert snapshot(lancer) == before
+        assert snapshot() == before
 
     def test_w9_without_a_balance_there_is_nothing_to_choose(
         self, en: Client, member: User
@@ -294,7 +295,7 @@ class TestForm:
         self, en: Client, member: User
     ) -> None:
         en.force_login(member)
-        before = snapshot(member)
+        before = snapshot()
         response = en.post(
             FORM, {"reason": "fees", "profile": "keep", "password": "not my password"}
         )
@@ -309,7 +310,7 @@ class TestForm:
         assert field
         assert "The password is not correct." in field.group(0)
         assert page.index("refusal-summary") < page.index('id="withdrawal-form"')
-        assert snapshot(member) == before
+        assert snapshot() == before
 
     def test_w6_blocker_that_appeared_is_summarised_at_the_top(
         self, en: Client, member: User

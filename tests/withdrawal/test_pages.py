@@ -8,8 +8,9 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import JobFactory, ProposalFactory
+from tests.support import snapshot
 from tests.withdrawal.conftest import PASSWORD
-from tests.withdrawal.support import give_reward, snapshot
+from tests.withdrawal.support import give_reward
 from ukeoi.accounts.models import PortfolioItem, User
 from ukeoi.withdrawal.models import Withdrawal
 
@@ -129,39 +130,39 @@ class TestForm:
     def test_w4_wrong_password_400_and_nothing_changed(
         self, signed_in: Client, member: User
     ) -> None:
-        before = snapshot(member)
+        before = snapshot()
         response = post_form(signed_in, password="nope")
         assert response.status_code == 400
         assert "password is not correct" in response.content.decode()
-        assert snapshot(member) == before
+        assert snapshot() == before
 
     def test_w4_missing_reason_400_and_nothing_changed(
         self, signed_in: Client, member: User
     ) -> None:
-        before = snapshot(member)
+        before = snapshot()
         response = post_form(signed_in, reason="")
         assert response.status_code == 400
         assert "Choose a reason" in response.content.decode()
-        assert snapshot(member) == before
+        assert snapshot() == before
 
     def test_w5_balance_without_consent_400(self, signed_in: Client, member: User) -> None:
         give_reward(member, 900)
-        before = snapshot(member)
+        before = snapshot()
         response = post_form(signed_in, forfeit_amount="900")
         assert response.status_code == 400
         assert "forfeit" in response.content.decode()
-        assert snapshot(member) == before
+        assert snapshot() == before
 
     def test_w6_blocker_that_appeared_after_the_page_409(
         self, signed_in: Client, member: User
     ) -> None:
         signed_in.get(FORM)
         ProposalFactory.create(lancer=member)
-        before = snapshot(member)
+        before = snapshot()
         response = post_form(signed_in)
         assert response.status_code == 409
         assert "cannot withdraw yet" in response.content.decode()
-        assert snapshot(member) == before
+        assert snapshot() == before
 
     def test_w7_withdraw_signs_out_then_a_second_submit_is_409(
         self, signed_in: Client, member: User

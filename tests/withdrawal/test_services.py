@@ -16,7 +16,8 @@ from tests.factories import (
     TaskSubmissionFactory,
     UserFactory,
 )
-from tests.withdrawal.support import assert_ledger_clean, give_reward, snapshot
+from tests.support import assert_ledger_clean, assert_refused, snapshot
+from tests.withdrawal.support import give_reward
 from ukeoi.accounts.enums import AccountStatus
 from ukeoi.accounts.models import User
 from ukeoi.accounts.retired import is_email_retired, is_username_retired
@@ -47,13 +48,7 @@ def withdraw(user: User, **changes: Any) -> Withdrawal:
 
 def refused(user: User, code: str, **changes: Any) -> ApplicationError:
     """The withdrawal is refused with `code` and changes nothing."""
-    before = snapshot(user)
-    with pytest.raises(ApplicationError) as raised:
-        withdraw(user, **changes)
-    assert raised.value.code == code, raised.value.as_dict()
-    assert 400 <= raised.value.status < 500
-    assert snapshot(user) == before
-    return raised.value
+    return assert_refused(lambda: withdraw(user, **changes), code=code)
 
 
 def codes(user: User) -> list[str]:
@@ -326,13 +321,13 @@ class TestW9WhenClear:
         self, member: User, other: User
     ) -> None:
         TaskSubmissionFactory.create(job=TaskFactory.create(client=other), lancer=member)
-        before = snapshot(member)
+        before = snapshot()
 
         with pytest.raises(ApplicationError) as raised:
             self.when_clear(member)
 
         assert raised.value.code == "not_clearing_on_its_own"
-        assert snapshot(member) == before
+        assert snapshot() == before
 
     def test_w9_refused_when_nothing_is_left_to_wait_for(self, member: User) -> None:
         with pytest.raises(ApplicationError) as raised:
