@@ -28,6 +28,7 @@ from ukeoi.core import clock
 from ukeoi.core.audit import audit
 from ukeoi.core.errors import ApplicationError, InvalidInput, NotAllowed, NotFound
 from ukeoi.core.mail import send_templated_mail
+from ukeoi.core.transitions import transition
 
 DOCUMENT_NUMBER_PATTERN = re.compile(r"^[A-Z0-9]{4,20}$")
 
@@ -161,25 +162,21 @@ def identity_verification_decide(
                     code="identity_in_use",
                 )
         user = lock_users(request.user_id)[request.user_id]
-        before = request.status
-        request.status = new_status
         request.decided_at = clock.now()
         request.decided_by = actor
         request.rejection_reason = "" if approve else reason.strip()[:200]
         _delete_document_after_commit(request)
-        request.save(
-            update_fields=["status", "decided_at", "decided_by", "rejection_reason", "document"]
+        transition(
+            request,
+            new_status,
+            table=VERIFICATION_TRANSITIONS,
+            actor=actor,
+            action="identity.decided",
+            fields=["decided_at", "decided_by", "rejection_reason", "document"],
         )
         if approve:
             user.identity_verified_at = request.decided_at
             user.save(update_fields=["identity_verified_at"])
-        audit(
-            actor=actor,
-            subject=request,
-            action="identity.decided",
-            before={"status": before},
-            after={"status": new_status},
-        )
         send_templated_mail(
             to=user.email,
             template="identity_decided",

@@ -21,13 +21,14 @@ from ukeoi.accounts.models import Bank, BankAccount, BankBranch, Profile, User
 from ukeoi.core import clock
 from ukeoi.core.errors import ApplicationError
 from ukeoi.core.kana import ZenginError, to_zengin_kana
-from ukeoi.core.transitions import transition
+from ukeoi.core.transitions import transition, transition_all
 from ukeoi.ledger import services as ledger
 from ukeoi.ledger import sql as ledger_sql
 from ukeoi.ledger.enums import AccountKind
 from ukeoi.payouts import calendar, zengin
 from ukeoi.payouts.enums import (
     BATCH_TRANSITIONS,
+    PAYOUT_TRANSITIONS,
     BatchStatus,
     PayoutMode,
     PayoutStatus,
@@ -432,8 +433,12 @@ def _export(batch_id: int) -> None:
             return
         now = clock.now()
         _write_files(batch)
-        exported = Payout.objects.filter(batch_id=batch.pk, status=PayoutStatus.REQUESTED).update(
-            status=PayoutStatus.EXPORTED, exported_at=now
+        exported = transition_all(
+            Payout.objects.filter(batch_id=batch.pk),
+            PayoutStatus.REQUESTED,
+            PayoutStatus.EXPORTED,
+            table=PAYOUT_TRANSITIONS,
+            exported_at=now,
         )
         totals = Payout.objects.filter(batch_id=batch.pk, status=PayoutStatus.EXPORTED).aggregate(
             count=Count("id"), amount=Coalesce(Sum("amount"), 0), fee=Coalesce(Sum("fee"), 0)

@@ -9,7 +9,7 @@ from ukeoi.accounts.models import User
 from ukeoi.core import clock
 from ukeoi.core.errors import Conflict, InvalidInput, NotFound
 from ukeoi.core.mail import notify
-from ukeoi.core.transitions import transition
+from ukeoi.core.transitions import transition, transition_all
 from ukeoi.ledger import services as ledger
 from ukeoi.ledger.enums import AccountKind
 from ukeoi.payouts.enums import (
@@ -80,8 +80,12 @@ def payout_batch_mark_paid(
                     for pk, net in rows
                 ],
             )
-            Payout.objects.filter(pk__in=[pk for pk, _net in rows]).update(
-                status=PayoutStatus.PAID, paid_at=now
+            transition_all(
+                Payout.objects.filter(pk__in=[pk for pk, _net in rows]),
+                PayoutStatus.EXPORTED,
+                PayoutStatus.PAID,
+                table=PAYOUT_TRANSITIONS,
+                paid_at=now,
             )
 
 
