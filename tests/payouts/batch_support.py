@@ -13,7 +13,6 @@ from ukeoi.accounts.models import Bank, BankAccount, BankBranch, User
 from ukeoi.ledger import services as ledger
 from ukeoi.ledger.enums import AccountKind
 from ukeoi.ledger.models import LedgerAccount
-from ukeoi.ledger.selectors import ledger_check_get
 from ukeoi.payouts.models import PayoutSettings
 
 JST = ZoneInfo("Asia/Tokyo")
@@ -118,11 +117,6 @@ def platform_balance(kind: str) -> int:
         .first()
         or 0
     )
-
-
-def assert_ledger_clean() -> None:
-    check = ledger_check_get()
-    assert check.ok, check
 
 
 def day_after(close: date) -> datetime:

@@ -16,12 +16,12 @@ from tests.payouts.batch_support import (
     CLOSE,
     OTHER_BANK,
     OWN_BANK,
-    assert_ledger_clean,
     credit,
     payee,
     platform_balance,
     reward_balance,
 )
+from tests.support import assert_ledger_clean
 from ukeoi.core.errors import ApplicationError
 from ukeoi.core.models import AuditEvent
 from ukeoi.ledger.enums import AccountKind
