@@ -79,7 +79,7 @@ def withdrawal_check(request: HttpRequest) -> dict[str, Any]:
         "blockers": [_blocker(b) for b in blockers],
         "can_withdraw": rules.form_available(blockers),
         "reward_balance": facts.reward_balance,
-        "can_request_when_clear": pending is None and rules.can_request_when_clear(facts),
+        "can_request_when_clear": selectors.when_clear_offered(facts=facts, pending=pending),
         "when_clear": _when_clear(pending),
     }
 

@@ -391,6 +391,21 @@ def when_clear_refusal(facts: WithdrawalFacts, *, balance_choice: str) -> Refusa
     return None
 
 
+def checklist(facts: WithdrawalFacts) -> list[dict[str, object]]:
+    """W2: the six conditions in W1's order, each with its blocker when it holds and the row
+    read as a state (「提案中の提案：なし」/「あり（2件）」)."""
+    found = {b.code: b for b in withdrawal_blockers(facts)}
+    return [
+        {
+            "code": code.value,
+            "label": code.label,
+            "state": row_state(code.value, found.get(code.value)),
+            "blocker": found.get(code.value),
+        }
+        for code in BlockerCode
+    ]
+
+
 def can_request_when_clear(facts: WithdrawalFacts) -> bool:
     """W9: the page offers the request when one of the two balance choices would be accepted."""
     return any(

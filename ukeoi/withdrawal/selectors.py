@@ -34,6 +34,7 @@ from ukeoi.payouts import calendar
 from ukeoi.payouts import selectors as payout_selectors
 from ukeoi.payouts.enums import ConditionCode, PayoutMode
 from ukeoi.payouts.rules import PayoutFacts, conditions_met
+from ukeoi.withdrawal import rules
 from ukeoi.withdrawal.enums import BlockerCode, WhenClearStatus
 from ukeoi.withdrawal.models import WithdrawWhenClear
 from ukeoi.withdrawal.rules import MAX_ITEMS, ItemRef, Items, WithdrawalFacts
@@ -434,6 +435,46 @@ def withdrawal_facts_get(*, user: User) -> WithdrawalFacts:
 def when_clear_pending_get(*, user: User) -> WithdrawWhenClear | None:
     """W9: the user's pending withdraw-when-clear request, if any."""
     return WithdrawWhenClear.objects.filter(user=user, status=WhenClearStatus.PENDING).first()
+
+
+def when_clear_offered(*, facts: WithdrawalFacts, pending: WithdrawWhenClear | None) -> bool:
+    """W9: the request is offered (page and API) when none is pending and one of the two
+    balance choices would be accepted."""
+    return pending is None and rules.can_request_when_clear(facts)
+
+
+# W9: what a final payout needs besides the balance (the minimum and the automatic mode
+# do not apply to it).
+FINAL_PAYOUT_CONDITIONS = (ConditionCode.BANK_ACCOUNT, ConditionCode.NAME_AND_ADDRESS)
+
+
+@dataclass(frozen=True)
+class FinalPayoutReason:
+    message: str
+    url: str  # the page that clears it; "" when nothing but a larger balance would
+
+
+def final_payout_reasons_get(*, user: User, facts: WithdrawalFacts) -> list[FinalPayoutReason]:
+    """W9: why a final payout of the balance cannot be chosen ([] when it can): each reason
+    with the page that fixes it."""
+    refusal = rules.final_payout_refusal(facts)
+    if refusal is None or facts.reward_balance <= 0:
+        return []
+    if facts.reward_balance <= facts.transfer_fee:
+        return [FinalPayoutReason(message=str(refusal.message), url="")]
+    # The conditions as of the facts' own read (the same snapshot, without the five queries
+    # of payout_conditions_get).
+    conditions = (
+        payout_selectors.payout_conditions_for(facts.payout)
+        if facts.payout is not None
+        else payout_selectors.payout_conditions_get(user_id=user.pk)
+    )
+    missing = [
+        FinalPayoutReason(message=str(condition.message), url=condition.action_url)
+        for condition in conditions
+        if condition.code in FINAL_PAYOUT_CONDITIONS and not condition.met
+    ]
+    return missing or [FinalPayoutReason(message=str(refusal.message), url="")]
 
 
 def when_clear_pending_ids() -> list[int]:

@@ -16,10 +16,7 @@ from django.views.decorators.http import require_POST
 from ukeoi.accounts.models import User
 from ukeoi.core.errors import ApplicationError
 from ukeoi.core.forms import apply_error
-from ukeoi.payouts import selectors as payout_selectors
-from ukeoi.payouts.enums import ConditionCode
 from ukeoi.withdrawal import rules, selectors, services
-from ukeoi.withdrawal.enums import BlockerCode
 from ukeoi.withdrawal.forms import WhenClearForm, WithdrawalForm
 
 # Set in the fresh (anonymous) session after a withdrawal, so that a second submit of the
@@ -33,54 +30,11 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-def _checklist(facts: rules.WithdrawalFacts) -> list[dict[str, Any]]:
-    """W2: the six conditions in W1's order, each with its blocker when it holds and the row
-    read as a state (「提案中の提案：なし」/「あり（2件）」)."""
-    found = {b.code: b for b in rules.withdrawal_blockers(facts)}
-    return [
-        {
-            "code": code.value,
-            "label": code.label,
-            "state": rules.row_state(code.value, found.get(code.value)),
-            "blocker": found.get(code.value),
-        }
-        for code in BlockerCode
-    ]
-
-
-# W9: what a final payout needs besides the balance (the minimum and the automatic mode
-# do not apply to it).
-FINAL_PAYOUT_CONDITIONS = (ConditionCode.BANK_ACCOUNT, ConditionCode.NAME_AND_ADDRESS)
-
-
-def _final_payout_reasons(user: User, facts: rules.WithdrawalFacts) -> list[dict[str, str]]:
-    """W9: why a final payout of the balance cannot be chosen ([] when it can): each reason
-    with the page that fixes it."""
-    refusal = rules.final_payout_refusal(facts)
-    if refusal is None or facts.reward_balance <= 0:
-        return []
-    if facts.reward_balance <= facts.transfer_fee:
-        return [{"message": str(refusal.message), "url": ""}]
-    # The conditions as of the facts' own read (the same snapshot, without the five queries
-    # of payout_conditions_get).
-    conditions = (
-        payout_selectors.payout_conditions_for(facts.payout)
-        if facts.payout is not None
-        else payout_selectors.payout_conditions_get(user_id=user.pk)
-    )
-    missing = [
-        {"message": condition.message, "url": condition.action_url}
-        for condition in conditions
-        if condition.code in FINAL_PAYOUT_CONDITIONS and not condition.met
-    ]
-    return missing or [{"message": str(refusal.message), "url": ""}]
-
-
 def _when_clear_context(
     user: User, facts: rules.WithdrawalFacts, data: Any = None
 ) -> dict[str, Any]:
     """W9: the withdraw-when-clear form, a final payout disabled with its reasons."""
-    reasons = _final_payout_reasons(user, facts)
+    reasons = selectors.final_payout_reasons_get(user=user, facts=facts)
     when_clear_form = WhenClearForm(
         data, balance=facts.reward_balance, final_payout_unavailable=bool(reasons)
     )
@@ -93,13 +47,13 @@ def _page_context(user: User, **extra: Any) -> dict[str, Any]:
     pending = selectors.when_clear_pending_get(user=user)
     return {
         "facts": facts,
-        "checklist": _checklist(facts),
+        "checklist": rules.checklist(facts),
         "blockers": blockers,
         # W2: a milestone of a contract listed above is cleared with that contract.
         "listed_contracts": {item.id for item in facts.contracts_in_progress.items},
         "balance": rules.balance_blocker(facts),
         "form_available": rules.form_available(blockers),
-        "can_request_when_clear": pending is None and rules.can_request_when_clear(facts),
+        "can_request_when_clear": selectors.when_clear_offered(facts=facts, pending=pending),
         "pending_request": pending,
         **extra,
     }
