@@ -19,8 +19,9 @@ from django.test import Client
 from django.utils import translation
 
 from tests.contracts import builders
-from tests.contracts.support import assert_ledger_clean, balance
+from tests.contracts.support import balance
 from tests.factories import UserFactory
+from tests.support import assert_ledger_clean
 from ukeoi.accounts.models import User
 from ukeoi.contracts import services as contracts
 from ukeoi.contracts.display import FeeView, fee_view

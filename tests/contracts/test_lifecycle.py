@@ -11,14 +11,9 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.contracts import builders
-from tests.contracts.support import (
-    assert_ledger_clean,
-    balance,
-    english,
-    escrow_balance,
-    snapshot,
-)
+from tests.contracts.support import balance, english, escrow_balance
 from tests.factories import UserFactory
+from tests.support import assert_ledger_clean, assert_refused, snapshot
 from ukeoi.accounts.enums import AccountStatus
 from ukeoi.accounts.models import User
 from ukeoi.contracts import selectors, services
@@ -27,22 +22,13 @@ from ukeoi.contracts.enums import ContractStatus, MilestoneStatus
 from ukeoi.contracts.models import Contract, Milestone
 from ukeoi.contracts.rules import MilestoneDraft
 from ukeoi.core import clock
-from ukeoi.core.errors import ApplicationError, InvalidInput
+from ukeoi.core.errors import InvalidInput
 from ukeoi.core.models import AuditEvent
 from ukeoi.jobs import services as jobs
 from ukeoi.jobs.enums import PaymentPurpose, PaymentStatus
 from ukeoi.ledger.enums import AccountKind
 
 pytestmark = pytest.mark.django_db
-
-
-def refused(code: str, status: int, call: Any) -> ApplicationError:
-    before = snapshot()
-    with pytest.raises(ApplicationError) as info:
-        call()
-    assert (info.value.code, info.value.status) == (code, status)
-    assert snapshot() == before
-    return info.value
 
 
 def only_milestone(contract: Contract) -> Milestone:
@@ -91,10 +77,10 @@ class TestCreation:
         User.objects.filter(pk=proposal.lancer_id).update(
             status=AccountStatus.WITHDRAWN, is_active=False
         )
-        refused(
-            "lancer_withdrawn",
-            409,
+        assert_refused(
             lambda: services.proposal_hire(actor=client_user, proposal_id=proposal.pk),
+            code="lancer_withdrawn",
+            status=409,
         )
 
     @pytest.mark.parametrize("side", ["lancer", "client"])
@@ -108,12 +94,12 @@ class TestCreation:
         User.objects.filter(pk=gone).update(status=AccountStatus.WITHDRAWN, is_active=False)
         before = AuditEvent.objects.count()
 
-        refused(
-            "side_withdrawn",
-            409,
+        assert_refused(
             lambda: services.contract_create_from_proposal(
                 actor=client_user, proposal_id=proposal.pk
             ),
+            code="side_withdrawn",
+            status=409,
         )
 
         assert Contract.objects.count() == 0
@@ -202,19 +188,19 @@ class TestMilestonePlan:
 
     def test_lancer_cannot_propose_and_client_cannot_agree(self) -> None:
         contract = builders.contract_agreeing()
-        refused(
-            "not_client",
-            403,
+        assert_refused(
             lambda: services.milestones_propose(
                 actor=contract.lancer,
                 contract_id=contract.pk,
                 milestones=[MilestoneDraft("作業", 1000)],
             ),
+            code="not_client",
+            status=403,
         )
-        refused(
-            "not_lancer",
-            403,
+        assert_refused(
             lambda: services.milestones_agree(actor=contract.client, contract_id=contract.pk),
+            code="not_lancer",
+            status=403,
         )
 
     def test_a_stranger_is_not_told_the_contract_exists(self) -> None:
@@ -223,43 +209,44 @@ class TestMilestonePlan:
         contract = builders.contract_in_progress()
         milestone = only_milestone(contract)
         stranger = UserFactory.create()
-        refused(
-            "not_found",
-            404,
+        assert_refused(
             lambda: services.milestones_agree(actor=stranger, contract_id=contract.pk),
+            code="not_found",
+            status=404,
         )
-        refused(
-            "not_found",
-            404,
+        assert_refused(
             lambda: services.milestone_deliver(actor=stranger, milestone_id=milestone.pk, body=""),
+            code="not_found",
+            status=404,
         )
-        hidden = refused(
-            "not_found",
-            404,
+        hidden = assert_refused(
             lambda: services.milestone_accept(actor=stranger, milestone_id=milestone.pk),
+            code="not_found",
+            status=404,
         )
-        unknown = refused(
-            "not_found",
-            404,
+        unknown = assert_refused(
             lambda: services.milestone_accept(actor=stranger, milestone_id=999_999),
+            code="not_found",
+            status=404,
         )
         assert english(hidden.message) == english(unknown.message)
 
     def test_an_operator_sees_the_contract_but_is_not_a_side(self) -> None:
         """A2, B3: an operator may see a contract (so 403, not 404) but takes no step."""
         contract = builders.contract_agreeing()
-        refused(
-            "not_a_side",
-            403,
-            lambda: services.milestones_agree(actor=builders.operator(), contract_id=contract.pk),
+        operator = builders.operator()
+        assert_refused(
+            lambda: services.milestones_agree(actor=operator, contract_id=contract.pk),
+            code="not_a_side",
+            status=403,
         )
 
     def test_agreeing_twice_is_refused(self) -> None:
         contract = builders.contract_in_progress(escrowed=False)
-        refused(
-            "nothing_to_agree",
-            409,
+        assert_refused(
             lambda: services.milestones_agree(actor=contract.lancer, contract_id=contract.pk),
+            code="nothing_to_agree",
+            status=409,
         )
 
     def test_agreeing_with_a_withdrawn_client_is_refused(self) -> None:
@@ -268,10 +255,10 @@ class TestMilestonePlan:
         User.objects.filter(pk=contract.client_id).update(
             status=AccountStatus.WITHDRAWN, is_active=False
         )
-        refused(
-            "counterpart_withdrawn",
-            409,
+        assert_refused(
             lambda: services.milestones_agree(actor=contract.lancer, contract_id=contract.pk),
+            code="counterpart_withdrawn",
+            status=409,
         )
 
 
@@ -346,22 +333,22 @@ class TestEscrow:
     def test_escrow_before_agreement_or_twice_or_by_the_lancer_is_refused(self) -> None:
         contract = builders.contract_agreeing()
         milestone = only_milestone(contract)
-        refused(
-            "not_agreed",
-            409,
+        assert_refused(
             lambda: services.milestone_escrow(actor=contract.client, milestone_id=milestone.pk),
+            code="not_agreed",
+            status=409,
         )
         contract = builders.contract_in_progress(escrowed=True)
         milestone = only_milestone(contract)
-        refused(
-            "not_client",
-            403,
+        assert_refused(
             lambda: services.milestone_escrow(actor=contract.lancer, milestone_id=milestone.pk),
+            code="not_client",
+            status=403,
         )
-        refused(
-            "already_escrowed",
-            409,
+        assert_refused(
             lambda: services.milestone_escrow(actor=contract.client, milestone_id=milestone.pk),
+            code="already_escrowed",
+            status=409,
         )
 
     def test_escrow_by_a_withdrawn_client_is_refused(self) -> None:
@@ -370,12 +357,12 @@ class TestEscrow:
         client = contract.client
         User.objects.filter(pk=client.pk).update(status=AccountStatus.WITHDRAWN, is_active=False)
         client.refresh_from_db()
-        refused(
-            "account_withdrawn",
-            403,
+        assert_refused(
             lambda: services.milestone_escrow(
                 actor=client, milestone_id=only_milestone(contract).pk
             ),
+            code="account_withdrawn",
+            status=403,
         )
 
 
@@ -426,39 +413,39 @@ class TestDeliveryAndAcceptance:
 
     def test_delivering_twice_is_refused(self) -> None:
         contract = builders.contract_in_progress(delivered=True)
-        refused(
-            "already_delivered",
-            409,
+        assert_refused(
             lambda: services.milestone_deliver(
                 actor=contract.lancer, milestone_id=only_milestone(contract).pk, body="再納品"
             ),
+            code="already_delivered",
+            status=409,
         )
 
     def test_delivering_before_escrow_or_by_the_client_or_empty_is_refused(self) -> None:
         contract = builders.contract_in_progress(escrowed=False)
         milestone = only_milestone(contract)
-        refused(
-            "not_escrowed",
-            409,
+        assert_refused(
             lambda: services.milestone_deliver(
                 actor=contract.lancer, milestone_id=milestone.pk, body="納品"
             ),
+            code="not_escrowed",
+            status=409,
         )
         contract = builders.contract_in_progress(escrowed=True)
         milestone = only_milestone(contract)
-        refused(
-            "not_lancer",
-            403,
+        assert_refused(
             lambda: services.milestone_deliver(
                 actor=contract.client, milestone_id=milestone.pk, body="納品"
             ),
+            code="not_lancer",
+            status=403,
         )
-        refused(
-            "invalid",
-            400,
+        assert_refused(
             lambda: services.milestone_deliver(
                 actor=contract.lancer, milestone_id=milestone.pk, body="   "
             ),
+            code="invalid",
+            status=400,
         )
 
     def test_acceptance_pays_the_lancer_minus_the_fee_and_completes_the_contract(
@@ -484,12 +471,12 @@ class TestDeliveryAndAcceptance:
 
     def test_accepting_twice_moves_money_once(self) -> None:
         contract = builders.contract_completed()
-        refused(
-            "contract_closed",
-            409,
+        assert_refused(
             lambda: services.milestone_accept(
                 actor=contract.client, milestone_id=only_milestone(contract).pk
             ),
+            code="contract_closed",
+            status=409,
         )
         assert_ledger_clean()
 
@@ -518,30 +505,30 @@ class TestDeliveryAndAcceptance:
     def test_accepting_an_unfunded_or_undelivered_milestone_is_refused(self) -> None:
         """Bad input: accepting an unfunded milestone."""
         contract = builders.contract_in_progress(escrowed=False)
-        refused(
-            "not_escrowed",
-            409,
+        assert_refused(
             lambda: services.milestone_accept(
                 actor=contract.client, milestone_id=only_milestone(contract).pk
             ),
+            code="not_escrowed",
+            status=409,
         )
         contract = builders.contract_in_progress(escrowed=True)
-        refused(
-            "not_delivered",
-            409,
+        assert_refused(
             lambda: services.milestone_accept(
                 actor=contract.client, milestone_id=only_milestone(contract).pk
             ),
+            code="not_delivered",
+            status=409,
         )
 
     def test_the_lancer_cannot_accept_their_own_delivery(self) -> None:
         contract = builders.contract_in_progress(delivered=True)
-        refused(
-            "not_client",
-            403,
+        assert_refused(
             lambda: services.milestone_accept(
                 actor=contract.lancer, milestone_id=only_milestone(contract).pk
             ),
+            code="not_client",
+            status=403,
         )
 
     def test_client_asks_for_changes_and_the_lancer_delivers_again(self) -> None:
@@ -562,19 +549,19 @@ class TestDeliveryAndAcceptance:
         assert_ledger_clean()
 
     def test_unknown_milestone_is_404(self, client_user: User) -> None:
-        refused(
-            "not_found",
-            404,
+        assert_refused(
             lambda: services.milestone_accept(actor=client_user, milestone_id=999_999),
+            code="not_found",
+            status=404,
         )
 
 
 def test_completing_by_hand_is_refused_while_milestones_are_open() -> None:
     contract = builders.contract_in_progress(escrowed=True)
-    refused(
-        "milestones_open",
-        409,
+    assert_refused(
         lambda: services.contract_complete(actor=contract.client, contract_id=contract.pk),
+        code="milestones_open",
+        status=409,
     )
 
 

@@ -1,13 +1,9 @@
-"""Helpers shared by the withdrawal tests (the shared ones are in tests.support)."""
+"""Helpers shared by the withdrawal tests (those of every app are in tests.support)."""
 
-from tests.support import assert_ledger_clean
 from ukeoi.accounts.models import User
 from ukeoi.ledger import services as ledger
 from ukeoi.ledger.enums import AccountKind
 from ukeoi.ledger.models import LedgerEntry
-
-# Until test_open_job_state imports it from tests.support (issue 21).
-__all__ = ["assert_ledger_clean", "give_reward"]
 
 
 def give_reward(user: User, amount: int, *, key: str | None = None) -> None:

@@ -14,7 +14,7 @@ from django.utils import translation
 
 from tests.contracts.builders import escrow, first_milestone, operator
 from tests.factories import JobFactory, ProposalFactory, UserFactory
-from tests.withdrawal.support import assert_ledger_clean
+from tests.support import assert_ledger_clean
 from ukeoi.accounts.models import User
 from ukeoi.contracts import services as contracts
 from ukeoi.contracts.enums import ContractStatus
