@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from tests.factories import OperatorFactory, UserFactory
-from ukeoi.accounts.models import User
+from ukeoi.accounts.models import Profile, User
 from ukeoi.accounts.retired import retire_identifiers
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ def test_operator_creates_an_account_with_profile_and_fixed_username(operator_cl
     assert response.status_code == 302
     user = User.objects.select_related("profile").get(email="staff-made@example.jp")
     assert user.username == "staff_made"
-    assert user.profile.pk
+    assert Profile.objects.filter(user=user).exists()
     change = operator_client.get(f"/admin/accounts/user/{user.pk}/change/")
     assert change.status_code == 200
     assert 'name="username"' not in change.content.decode()  # A1: read-only once created

@@ -12,7 +12,6 @@ from django.core.management import call_command
 from django.db import connection
 
 from tests.factories import (
-    DEFAULT_PASSWORD,
     AnswerFactory,
     InquiryFactory,
     JobFactory,
@@ -234,7 +233,6 @@ def rich_user() -> Person:
         "その他コメントZQX",
     ]
     assert user.password != ""
-    assert DEFAULT_PASSWORD
     return Person(
         user=user,
         counterpart=counterpart,
