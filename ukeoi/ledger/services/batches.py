@@ -215,66 +215,39 @@ def _open_accounts(
     return created
 
 
+class _Tables(NamedTuple):
+    account: str
+    txn: str
+    entry: str
+
+
 def _write_many(*, kind: str, checked: list[tuple[Posting, _Deltas]]) -> list[int]:
+    """`post_many`'s writes, in one transaction: find the accounts and the keys that exist,
+    set aside the postings already made, open the new accounts, lock and run the balances
+    forward, then insert the transactions and entries and store the balances."""
     db = transaction.get_connection()
     postgres = db.vendor == "postgresql"
-    account, txn, entry = (
-        f'"{model._meta.db_table}"' for model in (LedgerAccount, LedgerTransaction, LedgerEntry)
+    tables = _Tables(
+        *(f'"{model._meta.db_table}"' for model in (LedgerAccount, LedgerTransaction, LedgerEntry))
     )
     keys = [posting.key for posting, _d in checked]
-    ids: dict[str, int] = {}
     now = db.ops.adapt_datetimefield_value(clock.now())
     with db.cursor() as cursor:
         # Accounts to open that exist already are legs like any other.
         refs = {leg for _p, deltas in checked for leg in deltas if isinstance(leg, NewAccount)}
         resolved = _find_accounts(cursor, postgres, refs) if refs else {}
-
-        # Keys already posted: the same legs are skipped, different ones refuse the call.
-        existing: dict[str, tuple[int, str]] = {}
-        if postgres:
-            cursor.execute(
-                f"SELECT key, id, legs_fingerprint FROM {txn} WHERE key = ANY(%s::text[])",
-                [_text_array(keys)],
+        existing = {
+            key: (pk, fingerprint)
+            for key, pk, fingerprint in _select_in(
+                cursor,
+                postgres,
+                f"SELECT key, id, legs_fingerprint FROM {tables.txn}",
+                column="key",
+                values=keys,
+                array="text",
             )
-            rows = cursor.fetchall()
-        else:
-            rows = []
-            for part in _chunks(keys, _SQLITE_ROWS_PER_STATEMENT):
-                marks = ", ".join(["%s"] * len(part))
-                cursor.execute(
-                    f"SELECT key, id, legs_fingerprint FROM {txn} WHERE key IN ({marks})", part
-                )
-                rows.extend(cursor.fetchall())
-        for key, pk, fingerprint in rows:
-            existing[key] = (pk, fingerprint)
-        fresh: list[tuple[Posting, _Deltas]] = []
-        opening: dict[NewAccount, int] = {}
-        for posting, deltas in checked:
-            found = existing.get(posting.key)
-            if found is None:
-                fresh.append((posting, deltas))
-                for leg, amount in deltas.items():
-                    if isinstance(leg, NewAccount) and leg not in resolved:
-                        if leg in opening:
-                            raise InvalidPosting(
-                                _("A new account can be opened by only one posting of a batch.")
-                            )
-                        if amount < 0 and leg.kind not in NEGATIVE_ALLOWED_KINDS:
-                            raise InsufficientBalance(
-                                account_id=0, kind=leg.kind, balance=0, amount=amount
-                            )
-                        opening[leg] = amount
-                continue
-            if any(isinstance(leg, NewAccount) and leg not in resolved for leg in deltas):
-                # The first posting's accounts all exist: these legs cannot be its legs.
-                raise IdempotencyConflict(
-                    _("This request was already made with different amounts; nothing was changed.")
-                )
-            if found[1] != _legs_fingerprint(kind=kind, deltas=_by_pk(deltas, resolved)):
-                raise IdempotencyConflict(
-                    _("This request was already made with different amounts; nothing was changed.")
-                )
-            ids[posting.key] = found[0]
+        }
+        fresh, opening, ids = _set_aside_posted(kind, checked, existing, resolved)
         if not fresh:
             return [ids[key] for key in keys]
 
@@ -285,116 +258,214 @@ def _write_many(*, kind: str, checked: list[tuple[Posting, _Deltas]]) -> list[in
         fresh_pk = [(posting, _by_pk(deltas, pks)) for posting, deltas in fresh]
         opened = set(opened_refs.values())
         account_ids = sorted({pk for _p, by_pk in fresh_pk for pk in by_pk} - opened)
-        if postgres:
-            cursor.execute(
-                f"SELECT id, kind, balance FROM {account} WHERE id = ANY(%s::bigint[]) "
-                "ORDER BY id FOR UPDATE",
-                [_int_array(account_ids)],
-            )
-            locked = cursor.fetchall()
-        else:
-            locked = []
-            for ids_part in _chunks(account_ids, _SQLITE_ROWS_PER_STATEMENT):
-                marks = ", ".join(["%s"] * len(ids_part))
-                cursor.execute(
-                    f"SELECT id, kind, balance FROM {account} WHERE id IN ({marks}) ORDER BY id",
-                    ids_part,
-                )
-                locked.extend(cursor.fetchall())
+        locked = _select_in(
+            cursor,
+            postgres,
+            f"SELECT id, kind, balance FROM {tables.account}",
+            column="id",
+            values=account_ids,
+            array="bigint",
+            order_by="id",
+            for_update=True,
+        )
         if len(locked) != len(account_ids):
             raise InvalidPosting(_("Every leg of a posting needs a saved ledger account."))
         balances = {pk: balance for pk, _kind, balance in locked}
         kinds = {pk: account_kind for pk, account_kind, _b in locked}
         for ref, pk in opened_refs.items():
             balances[pk], kinds[pk] = 0, ref.kind
-        entry_rows: list[tuple[int, int, int, int]] = []  # (posting index, account, amount, after)
-        for index, (_posting, by_pk) in enumerate(fresh_pk):
-            for pk, amount in by_pk.items():
-                after = balances[pk] + amount
-                if after < 0 and kinds[pk] not in NEGATIVE_ALLOWED_KINDS:
-                    raise InsufficientBalance(
-                        account_id=pk, kind=kinds[pk], balance=balances[pk], amount=amount
-                    )
-                balances[pk] = after
-                entry_rows.append((index, pk, amount, after))
+        entry_rows = _run_forward(fresh_pk, balances, kinds)
         fingerprints = [_legs_fingerprint(kind=kind, deltas=by_pk) for _p, by_pk in fresh_pk]
-        columns = ", ".join(f'"{column}"' for column in _TRANSACTION_COLUMNS)
-
-        # The transactions, in postings order (ids follow it); a reused key fails the index.
-        transaction_ids: list[int] = []
-        if postgres:
-            cursor.execute(
-                f"INSERT INTO {txn} ({columns}) "
-                "SELECT u.key, %s, u.memo, %s, u.fingerprint "
-                "FROM unnest(%s::text[], %s::text[], %s::text[]) WITH ORDINALITY "
-                "AS u(key, memo, fingerprint, n) ORDER BY u.n RETURNING id, key",
-                [
-                    kind,
-                    now,
-                    _text_array([p.key for p, _d in fresh]),
-                    _text_array([p.memo for p, _d in fresh]),
-                    _text_array(fingerprints),
-                ],
-            )
-            by_key = {key: pk for pk, key in cursor.fetchall()}
-        else:
-            by_key = {}
-            for part_start in range(0, len(fresh), _SQLITE_ROWS_PER_STATEMENT):
-                part_end = part_start + _SQLITE_ROWS_PER_STATEMENT
-                postings_part = list(
-                    zip(fresh[part_start:part_end], fingerprints[part_start:part_end], strict=True)
-                )
-                cursor.execute(
-                    f"INSERT INTO {txn} ({columns}) VALUES "
-                    + ", ".join(["(%s, %s, %s, %s, %s)"] * len(postings_part))
-                    + " RETURNING id, key",
-                    [
-                        value
-                        for (posting, _d), fingerprint in postings_part
-                        for value in (posting.key, kind, posting.memo, now, fingerprint)
-                    ],
-                )
-                by_key.update((key, pk) for pk, key in cursor.fetchall())
-        for posting, _d in fresh:
-            transaction_ids.append(by_key[posting.key])
-            ids[posting.key] = by_key[posting.key]
-
-        # All entries in one statement (the PostgreSQL trigger checks each transaction's sum).
-        entry_columns = "(transaction_id, account_id, amount, balance_after)"
-        if postgres:
-            cursor.execute(
-                f"INSERT INTO {entry} {entry_columns} "
-                "SELECT u.t, u.a, u.amount, u.after "
-                "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[]) "
-                "WITH ORDINALITY AS u(t, a, amount, after, n) ORDER BY u.n",
-                [
-                    _int_array([transaction_ids[index] for index, _a, _m, _b in entry_rows]),
-                    _int_array([pk for _i, pk, _m, _b in entry_rows]),
-                    _int_array([amount for _i, _a, amount, _b in entry_rows]),
-                    _int_array([after for _i, _a, _m, after in entry_rows]),
-                ],
-            )
-        else:
-            cursor.executemany(
-                f"INSERT INTO {entry} {entry_columns} VALUES (%s, %s, %s, %s)",
-                [
-                    (transaction_ids[index], pk, amount, after)
-                    for index, pk, amount, after in entry_rows
-                ],
-            )
-
+        by_key = _insert_transactions(
+            cursor, postgres, tables, kind=kind, now=now, fresh=fresh, fingerprints=fingerprints
+        )
+        transaction_ids = [by_key[posting.key] for posting, _d in fresh]
+        ids.update(by_key)
+        _insert_entries(cursor, postgres, tables, transaction_ids, entry_rows)
         # Each existing account's running balance becomes that of its last entry (an account
         # opened here was written with it).
-        final = [(balances[pk], pk) for pk in account_ids]
-        if postgres:
-            cursor.execute(
-                f"UPDATE {account} AS a SET balance = u.balance "
-                "FROM unnest(%s::bigint[], %s::bigint[]) AS u(id, balance) WHERE a.id = u.id",
-                [_int_array([pk for _b, pk in final]), _int_array([b for b, _pk in final])],
-            )
-        else:
-            cursor.executemany(f"UPDATE {account} SET balance = %s WHERE id = %s", final)
+        _store_balances(cursor, postgres, tables, [(balances[pk], pk) for pk in account_ids])
     return [ids[key] for key in keys]
+
+
+def _select_in(
+    cursor: Any,
+    postgres: bool,
+    select: str,
+    *,
+    column: str,
+    values: Sequence[Any],
+    array: str,
+    order_by: str = "",
+    for_update: bool = False,
+) -> list[tuple[Any, ...]]:
+    """`select` over the rows whose `column` is one of `values`: one statement with an
+    array on PostgreSQL, chunks of `IN (...)` on SQLite (its parameter limit)."""
+    tail = f" ORDER BY {order_by}" if order_by else ""
+    if postgres:
+        literal = _int_array(values) if array == "bigint" else _text_array(values)
+        cursor.execute(
+            f"{select} WHERE {column} = ANY(%s::{array}[]){tail}"
+            + (" FOR UPDATE" if for_update else ""),
+            [literal],
+        )
+        return list(cursor.fetchall())
+    rows: list[tuple[Any, ...]] = []
+    for part in _chunks(values, _SQLITE_ROWS_PER_STATEMENT):
+        marks = ", ".join(["%s"] * len(part))
+        cursor.execute(f"{select} WHERE {column} IN ({marks}){tail}", list(part))
+        rows.extend(cursor.fetchall())
+    return rows
+
+
+def _set_aside_posted(
+    kind: str,
+    checked: list[tuple[Posting, _Deltas]],
+    existing: dict[str, tuple[int, str]],
+    resolved: dict[NewAccount, int],
+) -> tuple[list[tuple[Posting, _Deltas]], dict[NewAccount, int], dict[str, int]]:
+    """Keys already posted: the same legs are skipped (their ids kept), different ones
+    refuse the call. Returns the postings still to write, the accounts they open with their
+    opening balances, and the ids of the postings already made."""
+    fresh: list[tuple[Posting, _Deltas]] = []
+    opening: dict[NewAccount, int] = {}
+    ids: dict[str, int] = {}
+    for posting, deltas in checked:
+        found = existing.get(posting.key)
+        if found is None:
+            fresh.append((posting, deltas))
+            for leg, amount in deltas.items():
+                if isinstance(leg, NewAccount) and leg not in resolved:
+                    if leg in opening:
+                        raise InvalidPosting(
+                            _("A new account can be opened by only one posting of a batch.")
+                        )
+                    if amount < 0 and leg.kind not in NEGATIVE_ALLOWED_KINDS:
+                        raise InsufficientBalance(
+                            account_id=0, kind=leg.kind, balance=0, amount=amount
+                        )
+                    opening[leg] = amount
+            continue
+        # A posting that opens an account cannot be the earlier one, whose accounts all
+        # exist; otherwise its legs must be the earlier one's.
+        opens = any(isinstance(leg, NewAccount) and leg not in resolved for leg in deltas)
+        if opens or found[1] != _legs_fingerprint(kind=kind, deltas=_by_pk(deltas, resolved)):
+            raise IdempotencyConflict(
+                _("This request was already made with different amounts; nothing was changed.")
+            )
+        ids[posting.key] = found[0]
+    return fresh, opening, ids
+
+
+def _run_forward(
+    fresh_pk: list[tuple[Posting, dict[int, int]]],
+    balances: dict[int, int],
+    kinds: dict[int, str],
+) -> list[tuple[int, int, int, int]]:
+    """Apply the postings in order to `balances` (in place): the entry rows (posting index,
+    account, amount, balance after); no account that may not go negative goes below zero."""
+    entry_rows: list[tuple[int, int, int, int]] = []
+    for index, (_posting, by_pk) in enumerate(fresh_pk):
+        for pk, amount in by_pk.items():
+            after = balances[pk] + amount
+            if after < 0 and kinds[pk] not in NEGATIVE_ALLOWED_KINDS:
+                raise InsufficientBalance(
+                    account_id=pk, kind=kinds[pk], balance=balances[pk], amount=amount
+                )
+            balances[pk] = after
+            entry_rows.append((index, pk, amount, after))
+    return entry_rows
+
+
+def _insert_transactions(
+    cursor: Any,
+    postgres: bool,
+    tables: _Tables,
+    *,
+    kind: str,
+    now: Any,
+    fresh: list[tuple[Posting, _Deltas]],
+    fingerprints: list[str],
+) -> dict[str, int]:
+    """The transactions, in postings order (ids follow it); a reused key fails the unique
+    index. Returns their ids by key."""
+    columns = ", ".join(f'"{column}"' for column in _TRANSACTION_COLUMNS)
+    if postgres:
+        cursor.execute(
+            f"INSERT INTO {tables.txn} ({columns}) "
+            "SELECT u.key, %s, u.memo, %s, u.fingerprint "
+            "FROM unnest(%s::text[], %s::text[], %s::text[]) WITH ORDINALITY "
+            "AS u(key, memo, fingerprint, n) ORDER BY u.n RETURNING id, key",
+            [
+                kind,
+                now,
+                _text_array([p.key for p, _d in fresh]),
+                _text_array([p.memo for p, _d in fresh]),
+                _text_array(fingerprints),
+            ],
+        )
+        return {key: pk for pk, key in cursor.fetchall()}
+    by_key: dict[str, int] = {}
+    rows = list(zip(fresh, fingerprints, strict=True))
+    for part in _chunks(rows, _SQLITE_ROWS_PER_STATEMENT):
+        cursor.execute(
+            f"INSERT INTO {tables.txn} ({columns}) VALUES "
+            + ", ".join(["(%s, %s, %s, %s, %s)"] * len(part))
+            + " RETURNING id, key",
+            [
+                value
+                for (posting, _d), fingerprint in part
+                for value in (posting.key, kind, posting.memo, now, fingerprint)
+            ],
+        )
+        by_key.update((key, pk) for pk, key in cursor.fetchall())
+    return by_key
+
+
+def _insert_entries(
+    cursor: Any,
+    postgres: bool,
+    tables: _Tables,
+    transaction_ids: list[int],
+    entry_rows: list[tuple[int, int, int, int]],
+) -> None:
+    """All entries in one statement (the PostgreSQL trigger checks each transaction's sum)."""
+    entry_columns = "(transaction_id, account_id, amount, balance_after)"
+    if postgres:
+        cursor.execute(
+            f"INSERT INTO {tables.entry} {entry_columns} "
+            "SELECT u.t, u.a, u.amount, u.after "
+            "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[]) "
+            "WITH ORDINALITY AS u(t, a, amount, after, n) ORDER BY u.n",
+            [
+                _int_array([transaction_ids[index] for index, _a, _m, _b in entry_rows]),
+                _int_array([pk for _i, pk, _m, _b in entry_rows]),
+                _int_array([amount for _i, _a, amount, _b in entry_rows]),
+                _int_array([after for _i, _a, _m, after in entry_rows]),
+            ],
+        )
+    else:
+        cursor.executemany(
+            f"INSERT INTO {tables.entry} {entry_columns} VALUES (%s, %s, %s, %s)",
+            [
+                (transaction_ids[index], pk, amount, after)
+                for index, pk, amount, after in entry_rows
+            ],
+        )
+
+
+def _store_balances(
+    cursor: Any, postgres: bool, tables: _Tables, final: list[tuple[int, int]]
+) -> None:
+    """Write each (balance, account pk) as the account's running balance."""
+    if postgres:
+        cursor.execute(
+            f"UPDATE {tables.account} AS a SET balance = u.balance "
+            "FROM unnest(%s::bigint[], %s::bigint[]) AS u(id, balance) WHERE a.id = u.id",
+            [_int_array([pk for _b, pk in final]), _int_array([b for b, _pk in final])],
+        )
+    else:
+        cursor.executemany(f"UPDATE {tables.account} SET balance = %s WHERE id = %s", final)
 
 
 def _by_pk(deltas: _Deltas, pks: dict[NewAccount, int]) -> dict[int, int]:
