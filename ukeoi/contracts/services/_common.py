@@ -1,6 +1,6 @@
 """What the contracts services share: refusals, the contract lock, notices, transitions."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,11 +18,12 @@ from ukeoi.contracts.enums import (
 )
 from ukeoi.contracts.locks import (
     lock_contract,
+    lock_milestone,
 )
 from ukeoi.contracts.models import Cancellation, Contract, Milestone
 from ukeoi.core import clock
 from ukeoi.core.audit import audit
-from ukeoi.core.errors import AccountWithdrawn, Conflict, NotAllowed, NotFound
+from ukeoi.core.errors import AccountWithdrawn, Conflict, NotAllowed, NotFound, Refusal, refuse
 from ukeoi.core.mail import absolute_url, notify
 from ukeoi.core.transitions import transition
 
@@ -81,6 +82,27 @@ def _lock(actor: User | None, contract_id: int) -> _Locked:
     if actor is not None and (actor.pk not in users or users[actor.pk].is_withdrawn):
         raise AccountWithdrawn()
     return _Locked(users=users, contract=lock_contract(contract_id))
+
+
+MilestoneRule = Callable[..., Refusal | None]
+
+
+def _lock_milestone_step(
+    actor: User, contract_id: int, milestone_id: int, rule: MilestoneRule
+) -> tuple[_Locked, Milestone]:
+    """Lock both sides and the contract (`_lock`), then the milestone, and refuse what the
+    step's rule refuses (`rule(actor_id=, contract=, milestone=)`, a rules.*_refusal).
+    Call inside transaction.atomic()."""
+    locked = _lock(actor, contract_id)
+    milestone = lock_milestone(milestone_id)
+    refusal = rule(
+        actor_id=actor.pk,
+        contract=rules.ContractFacts.of(locked.contract),
+        milestone=rules.MilestoneFacts.of(milestone),
+    )
+    if refusal is not None:
+        refuse(refusal)
+    return locked, milestone
 
 
 def _contract_of_milestone(milestone_id: int, *, actor: User) -> int:

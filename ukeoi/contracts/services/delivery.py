@@ -15,9 +15,6 @@ from ukeoi.contracts.enums import (
     ContractStatus,
     MilestoneStatus,
 )
-from ukeoi.contracts.locks import (
-    lock_milestone,
-)
 from ukeoi.contracts.models import Contract, Delivery, Milestone
 
 # The ledger names a milestone's escrow account by this subject (M1).
@@ -25,6 +22,7 @@ from ukeoi.contracts.services._common import (
     ESCROW_SUBJECT,
     _contract_of_milestone,
     _lock,
+    _lock_milestone_step,
     _mail,
     _mail_both,
     _move_contract,
@@ -64,16 +62,10 @@ def milestone_deliver(
     if problems:
         raise InvalidInput.of(problems)
     with transaction.atomic():
-        locked = _lock(actor, contract_id)
-        contract = locked.contract
-        milestone = lock_milestone(milestone_id)
-        refusal = rules.deliver_refusal(
-            actor_id=actor.pk,
-            contract=rules.ContractFacts.of(contract),
-            milestone=rules.MilestoneFacts.of(milestone),
+        locked, milestone = _lock_milestone_step(
+            actor, contract_id, milestone_id, rules.deliver_refusal
         )
-        if refusal is not None:
-            refuse(refusal)
+        contract = locked.contract
         now = clock.now()
         delivery = Delivery(milestone=milestone, body=body, created_at=now)
         if file is not None:
@@ -105,16 +97,10 @@ def milestone_accept(*, actor: User, milestone_id: int) -> Milestone:
     contract is completed. Refused for an unfunded or undelivered milestone."""
     contract_id = _contract_of_milestone(milestone_id, actor=actor)
     with transaction.atomic():
-        locked = _lock(actor, contract_id)
-        contract = locked.contract
-        milestone = lock_milestone(milestone_id)
-        refusal = rules.client_decision_refusal(
-            actor_id=actor.pk,
-            contract=rules.ContractFacts.of(contract),
-            milestone=rules.MilestoneFacts.of(milestone),
+        locked, milestone = _lock_milestone_step(
+            actor, contract_id, milestone_id, rules.client_decision_refusal
         )
-        if refusal is not None:
-            refuse(refusal)
+        contract = locked.contract
         now = clock.now()
         milestone.accepted_at = now
         _move_milestone(
@@ -201,16 +187,10 @@ def milestone_request_changes(*, actor: User, milestone_id: int, comment: str) -
     if problems:
         raise InvalidInput.of(problems)
     with transaction.atomic():
-        locked = _lock(actor, contract_id)
-        contract = locked.contract
-        milestone = lock_milestone(milestone_id)
-        refusal = rules.client_decision_refusal(
-            actor_id=actor.pk,
-            contract=rules.ContractFacts.of(contract),
-            milestone=rules.MilestoneFacts.of(milestone),
+        locked, milestone = _lock_milestone_step(
+            actor, contract_id, milestone_id, rules.client_decision_refusal
         )
-        if refusal is not None:
-            refuse(refusal)
+        contract = locked.contract
         now = clock.now()
         delivery = milestone.deliveries.order_by("-created_at", "-id").first()
         if delivery is not None:
