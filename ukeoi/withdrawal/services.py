@@ -54,6 +54,14 @@ def _lock(user_id: int) -> User:
     return user
 
 
+def _lock_active(user_id: int) -> User:
+    """`_lock`, refusing an account already withdrawn (a second submit: 409)."""
+    user = _lock(user_id)
+    if user.is_withdrawn:
+        refuse(rules.ALREADY_WITHDRAWN)
+    return user
+
+
 def _check_input(*, reason: str, reason_text: str, comments: str, password: str) -> None:
     problems = rules.input_problems(
         reason=reason, reason_text=reason_text, comments=comments, password=password
@@ -85,9 +93,7 @@ def account_withdraw(
     reason_text, comments = reason_text.strip(), comments.strip()
     _check_input(reason=reason, reason_text=reason_text, comments=comments, password=password)
     with transaction.atomic():
-        user = _lock(actor.pk)
-        if user.is_withdrawn:
-            refuse(rules.ALREADY_WITHDRAWN)
+        user = _lock_active(actor.pk)
         facts = selectors.withdrawal_facts_get(user=user)
         refusal = rules.withdrawal_refusal(facts, forfeit=forfeit, forfeit_amount=forfeit_amount)
         if refusal is not None:
@@ -241,9 +247,7 @@ def withdraw_when_clear_request(
     reason_text, comments = reason_text.strip(), comments.strip()
     _check_input(reason=reason, reason_text=reason_text, comments=comments, password=password)
     with transaction.atomic():
-        user = _lock(actor.pk)
-        if user.is_withdrawn:
-            refuse(rules.ALREADY_WITHDRAWN)
+        user = _lock_active(actor.pk)
         if selectors.when_clear_pending_get(user=user) is not None:
             raise Conflict(
                 _("You have already asked to be withdrawn when clear. Cancel that request first."),
