@@ -378,11 +378,6 @@ SERVICES_BY_BLOCKER: dict[str, list[Case]] = {
             "jobs.task_submission_submit",
             "the task's client",
             task_submit("client"),
-            known_gap=(
-                "locks only the lancer (the actor); the unit is an unfinished payment of the "
-                "client too, who is kept from withdrawing by the task itself (an open job, "
-                "whose row lock serializes the submission with job_close)"
-            ),
         ),
         Case("contracts.milestone_escrow", "", milestone_escrow),
         Case("jobs.client_payment_confirm", "milestone", confirm_milestone_payment),
@@ -396,11 +391,6 @@ SERVICES_BY_BLOCKER: dict[str, list[Case]] = {
             "jobs.task_submission_approve",
             "",
             task_approve,
-            known_gap=(
-                "locks only the client (the actor), not the lancer whose reward balance it "
-                "credits; W6 holds there only because withdrawal_facts_get reads the units "
-                "before the balance"
-            ),
         ),
         Case("contracts.proposal_hire", "competition prize", competition_prize),
         Case("payouts.payout_mark_failed", "money back to the balance", payout_mark_failed),

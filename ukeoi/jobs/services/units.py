@@ -31,8 +31,10 @@ from ukeoi.ledger.enums import AccountKind
 
 def task_submission_submit(*, actor: User, job_id: int, content: str) -> TaskSubmission:
     """B1: a lancer submits one unit of work on an open task while units are left. W6."""
+    client_id = Job.objects.filter(pk=job_id).values_list("client_id", flat=True).first()
     with transaction.atomic():
-        lancer = _lock_active(actor)[actor.pk]
+        # W6: the unit is a blocker for both sides (the client's task has work to decide).
+        lancer = _lock_active(actor, *([client_id] if client_id is not None else []))[actor.pk]
         job = lock_job(job_id)
         refusal = rules.task_unit_refusal(
             rules.JobFacts.of(job),
@@ -64,7 +66,8 @@ def _task_decide(*, actor: User, submission_id: int, target: str) -> TaskSubmiss
         raise NotFound(_("That unit of work does not exist."))
     job_id = head["job_id"]
     with transaction.atomic():
-        _lock_active(actor)
+        # W6: both sides, as approval credits the lancer's reward balance.
+        users = _lock_active(actor, head["lancer_id"], head["job__client_id"])
         job = lock_job(job_id)
         submission = lock_task_submission(submission_id)
         refusal = rules.task_decision_refusal(
@@ -81,7 +84,7 @@ def _task_decide(*, actor: User, submission_id: int, target: str) -> TaskSubmiss
             action=f"task_unit.{target}",
             fields=["decided_at"],
         )
-        lancer = User.objects.get(pk=submission.lancer_id)
+        lancer = users[submission.lancer_id]
         if target == TaskSubmissionStatus.APPROVED:
             _release_unit(job=job, submission=submission, lancer=lancer)
         elif job.status == JobStatus.CLOSED:
