@@ -1,6 +1,7 @@
 """The one JSON API, at /api/ with its OpenAPI schema at /api/openapi.json and docs at /api/docs."""
 
 from ukeoi.accounts.api import router as accounts_router
+from ukeoi.contracts.api import hiring_router
 from ukeoi.contracts.api import router as contracts_router
 from ukeoi.core.api import API, install_error_handlers
 from ukeoi.helpdesk.api import router as helpdesk_router
@@ -21,6 +22,7 @@ install_error_handlers(api)
 api.add_router("/", accounts_router)
 api.add_router("/", jobs_router)
 api.add_router("/contracts", contracts_router)
+api.add_router("/", hiring_router)
 api.add_router("/help", helpdesk_router)
 api.add_router("/", payouts_router)
 api.add_router("/", withdrawal_router)

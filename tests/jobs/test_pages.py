@@ -415,7 +415,7 @@ class TestClientPages:
         chosen, declined = ProposalFactory.create_batch(2, job=job)
         client.force_login(client_user)
 
-        client.post(reverse("jobs:proposal_select", args=[chosen.pk]))
+        client.post(reverse("contracts:hire", args=[chosen.pk]))
         client.post(reverse("jobs:proposal_decline", args=[declined.pk]))
 
         chosen.refresh_from_db()

@@ -497,13 +497,13 @@ WEB: list[Row] = [
     # stranger is told nothing (404, A2).
     *[
         Row(
-            f"jobs:proposal_{action}",
-            post(url(f"jobs:proposal_{action}", lambda w: w.proposal.pk)),
+            name,
+            post(url(name, lambda w: w.proposal.pk)),
             party(done("/jobs/"), other=FORBIDDEN),
             owner=client_of,
             counterpart=lancer_of,
         )
-        for action in ("select", "decline", "delete")
+        for name in ("contracts:hire", "jobs:proposal_decline", "jobs:proposal_delete")
     ],
     # B1: a unit is the task's client's and its lancer's; a stranger gets 404 (A2).
     *[

@@ -36,11 +36,30 @@ from ukeoi.contracts.schemas import (
 from ukeoi.core.api import errors
 from ukeoi.jobs import selectors as job_selectors
 from ukeoi.jobs import services as job_services
+from ukeoi.jobs.api import proposal_answer
 from ukeoi.jobs.enums import PaymentStatus
-from ukeoi.jobs.schemas import MessageIn, MessageOut
+from ukeoi.jobs.schemas import MessageIn, MessageOut, ProposalOut
 from ukeoi.jobs.selectors import TrustSignals
 
 router = Router(tags=["contracts"], auth=api_auth)
+# B1, B3: hiring answers under the jobs' paths (/api/proposals/...), as it always has.
+hiring_router = Router(tags=["jobs"], auth=api_auth)
+
+
+@hiring_router.post(
+    "/proposals/{proposal_id}/select",
+    response={200: ProposalOut, **errors(400, 401, 403, 404, 409)},
+    # The id it had while the route lived in the jobs router: clients generated from the
+    # schema keep working.
+    operation_id="ukeoi_jobs_api_proposal_select",
+)
+def proposal_select(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
+    """B1, B3: the client picks a proposal: a project's contract starts (agreeing), a
+    competition's winner is chosen and the competition closes."""
+    actor = _actor(request)
+    services.proposal_hire(actor=actor, proposal_id=proposal_id)
+    return proposal_answer(proposal_id, actor)
+
 
 PER_PAGE = 20
 # Every route that changes something: bad input, signed out, not yours, missing, wrong state.

@@ -45,10 +45,13 @@ from ukeoi.contracts.models import Cancellation, Contract, Delivery, Milestone
 from ukeoi.core.errors import ApplicationError, NotFound
 from ukeoi.core.fees import rates_of
 from ukeoi.core.forms import apply_error
+from ukeoi.core.views import refused
 from ukeoi.jobs import selectors as job_selectors
 from ukeoi.jobs import services as job_services
-from ukeoi.jobs.enums import PaymentStatus
+from ukeoi.jobs.enums import JobFormat, PaymentStatus
 from ukeoi.jobs.forms import MessageForm
+from ukeoi.jobs.models import Proposal
+from ukeoi.jobs.views import proposal_decision
 
 PER_PAGE = 20
 
@@ -90,9 +93,18 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-def _refused(request: HttpRequest, error: ApplicationError, *, back: str = "") -> HttpResponse:
-    """A refusal that is not about a form field: its own page with the explanation."""
-    return render(request, "jobs/refused.html", {"error": error, "back": back}, status=error.status)
+@login_required
+@require_POST
+def proposal_hire(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    """B1, B3: the client selects a proposal (`services.proposal_hire`): a project's
+    contract starts, a competition's winner is chosen and the competition closes."""
+
+    def done(proposal: Proposal) -> str:
+        if proposal.job.format == JobFormat.COMPETITION:
+            return _("The winning entry has been chosen and the competition is closed.")
+        return _("The proposal has been selected. The lancer has been told.")
+
+    return proposal_decision(request, proposal_id, service=services.proposal_hire, done=done)
 
 
 # --- My contracts ---------------------------------------------------------------------------
@@ -329,7 +341,7 @@ def contract_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
             )
         except ApplicationError as error:
             if not error.fields:
-                return _refused(request, error, back=contract.get_absolute_url())
+                return refused(request, error, back=contract.get_absolute_url())
             apply_error(form, error)
         else:
             messages.success(request, _("Your message has been sent."))
@@ -361,7 +373,7 @@ def _act(
             elif form is not None:
                 apply_error(form, error)
             return _detail(request, contract, bound=bound, status=400)
-        return _refused(request, error, back=contract.get_absolute_url())
+        return refused(request, error, back=contract.get_absolute_url())
     messages.success(request, str(done))
     return redirect(contract.get_absolute_url() + (f"#{anchor}" if anchor else ""))
 

@@ -1,4 +1,6 @@
 import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -8,9 +10,44 @@ from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from ukeoi.core.errors import ApplicationError
 from ukeoi.core.outages import BROKER_ERRORS, CACHE_ERRORS
+
+
+@dataclass(frozen=True)
+class Action:
+    """A way forward offered on a refusal page: a link and its label."""
+
+    url: str
+    label: str | Promise
+
+
+def refused(
+    request: HttpRequest,
+    error: ApplicationError,
+    *,
+    back: str = "",
+    actions: Sequence[Action] = (),
+    title: str | Promise | None = None,
+    status: int | None = None,
+) -> HttpResponse:
+    """The one page for a refusal that is not about a form field (the API's counterpart is
+    `ukeoi.core.api`'s error handlers): the service's explanation, the ways forward, and
+    the refusal's own status (403, 404, 409, 400) unless the page says otherwise."""
+    return render(
+        request,
+        "core/refused.html",
+        {
+            "error": error,
+            "back": back,
+            "actions": actions,
+            "title": title or _("This cannot be done"),
+        },
+        status=status or error.status,
+    )
 
 
 def home(request: HttpRequest) -> HttpResponse:

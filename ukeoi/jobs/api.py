@@ -10,7 +10,6 @@ from ninja import Query, Router, Status
 from ukeoi.accounts.auth import api_auth
 from ukeoi.accounts.models import User
 from ukeoi.accounts.visibility import username_visible_to
-from ukeoi.contracts.services import proposal_hire
 from ukeoi.core.api import errors
 from ukeoi.jobs import selectors, services
 from ukeoi.jobs.models import ClientPayment, Job, Proposal
@@ -147,7 +146,9 @@ def _proposal(
     }
 
 
-def _one_proposal(proposal_id: int, viewer: User) -> dict[str, Any]:
+def proposal_answer(proposal_id: int, viewer: User) -> dict[str, Any]:
+    """One proposal as `ProposalOut`, for its two sides (also the answer of hiring,
+    `ukeoi.contracts.api`)."""
     proposal = selectors.proposal_get(proposal_id=proposal_id, viewer=viewer)
     # Its two sides only, and they are counterparts (A2).
     return _proposal(
@@ -233,7 +234,7 @@ def proposal_create(
     actor = _actor(request)
     _visible_job(job_id, actor)
     proposal = services.proposal_submit(actor=actor, job_id=job_id, **payload.dict())
-    return Status(201, _one_proposal(proposal.pk, actor))
+    return Status(201, proposal_answer(proposal.pk, actor))
 
 
 @router.get("/jobs/{job_id}/units", response={200: list[TaskUnitOut], **errors(400, 401, 404)})
@@ -282,18 +283,7 @@ def my_proposals(request: HttpRequest) -> list[dict[str, Any]]:
 @router.get("/proposals/{proposal_id}", response={200: ProposalOut, **errors(400, 401, 404)})
 def proposal_detail(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
     """For its two sides only."""
-    return _one_proposal(proposal_id, _actor(request))
-
-
-@router.post(
-    "/proposals/{proposal_id}/select",
-    response={200: ProposalOut, **errors(400, 401, 403, 404, 409)},
-)
-def proposal_select(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
-    """B1: the client picks a proposal (a competition's winner, which closes it)."""
-    actor = _actor(request)
-    proposal_hire(actor=actor, proposal_id=proposal_id)
-    return _one_proposal(proposal_id, actor)
+    return proposal_answer(proposal_id, _actor(request))
 
 
 @router.post(
@@ -304,7 +294,7 @@ def proposal_decline(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
     """B2: the client declines a proposal."""
     actor = _actor(request)
     services.proposal_decline(actor=actor, proposal_id=proposal_id)
-    return _one_proposal(proposal_id, actor)
+    return proposal_answer(proposal_id, actor)
 
 
 @router.delete("/proposals/{proposal_id}", response={204: None, **errors(400, 401, 403, 404, 409)})

@@ -14,7 +14,6 @@ urlpatterns = [
     path("<int:job_id>/demo-confirm-payment/", views.payment_demo_confirm, name="demo_confirm"),
     path("proposals/mine/", views.my_proposals, name="my_proposals"),
     path("proposals/<int:proposal_id>/", views.proposal_detail, name="proposal_detail"),
-    path("proposals/<int:proposal_id>/select/", views.proposal_select, name="proposal_select"),
     path("proposals/<int:proposal_id>/decline/", views.proposal_decline, name="proposal_decline"),
     path("proposals/<int:proposal_id>/delete/", views.proposal_delete, name="proposal_delete"),
     path("units/<int:submission_id>/approve/", views.unit_approve, name="unit_approve"),

@@ -1,6 +1,7 @@
 """Pages of the jobs app (Japanese first). Each POST parses a form and calls one service;
 a refusal is shown next to the fields (400), as a page (403), or as a message."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -14,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ukeoi.accounts.models import User
-from ukeoi.contracts.services import proposal_hire
 from ukeoi.core.errors import ApplicationError, NotAllowed, NotFound
 from ukeoi.core.forms import apply_error
+from ukeoi.core.views import Action, refused
 from ukeoi.jobs import selectors, services
 from ukeoi.jobs.enums import JobFormat, JobStatus, ProposalStatus
 from ukeoi.jobs.forms import (
@@ -27,7 +28,7 @@ from ukeoi.jobs.forms import (
     ProposalForm,
     TaskUnitForm,
 )
-from ukeoi.jobs.models import Job
+from ukeoi.jobs.models import Job, Proposal
 
 
 def _render(
@@ -40,19 +41,6 @@ def _user(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)
     return user
-
-
-def _refused(
-    request: HttpRequest, error: ApplicationError, *, back: str = "", ask_delete: str = ""
-) -> HttpResponse:
-    """A refusal that is not about a form: its own page, with the service's explanation
-    (and, for a lancer who tried to delete a proposal, the way to ask the client, B2)."""
-    return render(
-        request,
-        "jobs/refused.html",
-        {"error": error, "back": back, "ask_delete": ask_delete},
-        status=error.status,
-    )
 
 
 def job_list(request: HttpRequest) -> HttpResponse:
@@ -145,7 +133,7 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
                     )
             except ApplicationError as error:
                 if not error.fields:
-                    return _refused(request, error, back=job.get_absolute_url())
+                    return refused(request, error, back=job.get_absolute_url())
                 apply_error(form, error)
             else:
                 if action == "unit":
@@ -180,7 +168,7 @@ def job_close(request: HttpRequest, job_id: int) -> HttpResponse:
     try:
         services.job_close(actor=_user(request), job_id=job.pk)
     except NotAllowed as error:
-        return _refused(request, error, back=job.get_absolute_url())
+        return refused(request, error, back=job.get_absolute_url())
     except ApplicationError as error:
         messages.error(request, str(error.message))
     else:
@@ -269,7 +257,7 @@ def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
                     return redirect(f"{proposal.get_absolute_url()}#messages")
         except ApplicationError as error:
             if not error.fields:
-                return _refused(request, error, back=proposal.get_absolute_url())
+                return refused(request, error, back=proposal.get_absolute_url())
             apply_error(note_form if action == "note" else message_form, error)
     else:
         services.message_mark_read(actor=user, thread_id=thread.pk)
@@ -291,53 +279,56 @@ def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
     )
 
 
-def _client_action(request: HttpRequest, proposal_id: int, action: str) -> HttpResponse:
-    user = _user(request)
-    service = {
-        "select": proposal_hire,
-        "decline": services.proposal_decline,
-        "delete": services.proposal_delete,
-    }[action]
-    done = {
-        "select": _("The proposal has been selected. The lancer has been told."),
-        "decline": _("The proposal has been declined. The lancer has been told."),
-        "delete": _("The proposal has been deleted. The lancer has been told."),
-    }[action]
+def proposal_decision(
+    request: HttpRequest,
+    proposal_id: int,
+    *,
+    service: Callable[..., Proposal],
+    done: Callable[[Proposal], str],
+) -> HttpResponse:
+    """B1, B2: the client decides on a proposal through `service` (decline and delete here,
+    hiring in `ukeoi.contracts.views`); back to the job with `done(proposal)` said."""
     try:
-        proposal = service(actor=user, proposal_id=proposal_id)
+        proposal = service(actor=_user(request), proposal_id=proposal_id)
     except NotFound as error:
         raise Http404(str(error.message)) from None
     except NotAllowed as error:
         # B2: a lancer trying to delete their own proposal reads why not and what to do.
         back = reverse("jobs:proposal_detail", args=[proposal_id])
-        ask = f"{back}?prefill=delete#note-form" if error.code == "lancer_cannot_delete" else ""
-        return _refused(request, error, back=back, ask_delete=ask)
+        actions = (
+            [Action(f"{back}?prefill=delete#note-form", _("Ask the client to delete it"))]
+            if error.code == "lancer_cannot_delete"
+            else []
+        )
+        return refused(request, error, back=back, actions=actions)
     except ApplicationError as error:
         messages.error(request, str(error.message))
         return redirect("jobs:my_jobs")
-    if action == "select" and proposal.job.format == JobFormat.COMPETITION:
-        done = _("The winning entry has been chosen and the competition is closed.")
-    messages.success(request, done)
+    messages.success(request, done(proposal))
     return redirect("jobs:detail", proposal.job_id)
 
 
 @login_required
 @require_POST
-def proposal_select(request: HttpRequest, proposal_id: int) -> HttpResponse:
-    return _client_action(request, proposal_id, "select")
-
-
-@login_required
-@require_POST
 def proposal_decline(request: HttpRequest, proposal_id: int) -> HttpResponse:
-    return _client_action(request, proposal_id, "decline")
+    return proposal_decision(
+        request,
+        proposal_id,
+        service=services.proposal_decline,
+        done=lambda _p: _("The proposal has been declined. The lancer has been told."),
+    )
 
 
 @login_required
 @require_POST
 def proposal_delete(request: HttpRequest, proposal_id: int) -> HttpResponse:
     """B2: the client deletes a proposal. A lancer gets a 403 page explaining why not."""
-    return _client_action(request, proposal_id, "delete")
+    return proposal_decision(
+        request,
+        proposal_id,
+        service=services.proposal_delete,
+        done=lambda _p: _("The proposal has been deleted. The lancer has been told."),
+    )
 
 
 def _unit_decision(request: HttpRequest, submission_id: int, *, approve: bool) -> HttpResponse:
@@ -347,7 +338,7 @@ def _unit_decision(request: HttpRequest, submission_id: int, *, approve: bool) -
     except NotFound as error:
         raise Http404(str(error.message)) from None
     except NotAllowed as error:
-        return _refused(request, error)
+        return refused(request, error)
     except ApplicationError as error:
         messages.error(request, str(error.message))
         return redirect("jobs:my_jobs")

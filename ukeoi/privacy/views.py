@@ -5,18 +5,31 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ukeoi.core.errors import ApplicationError
 from ukeoi.core.files import protected_file_response
+from ukeoi.core.views import Action, refused
 from ukeoi.privacy import selectors, services
 from ukeoi.privacy.enums import ErasureSource, ErasureStatus, ExportStatus
 from ukeoi.privacy.models import DataExport
 
 
-def _refused(request: HttpRequest, message: str, *, status: int = 400) -> HttpResponse:
-    return render(request, "privacy/refused.html", {"message": message}, status=status)
+def _refused(request: HttpRequest, message: str | Promise, *, status: int = 400) -> HttpResponse:
+    """P2–P4: the refusal page, with the way to the operators."""
+    return refused(
+        request,
+        ApplicationError(message),
+        title=_("Personal data"),
+        actions=[
+            Action(reverse("helpdesk:contact"), _("Contact the operators")),
+            Action(reverse("home"), _("Back to the top page")),
+        ],
+        status=status,
+    )
 
 
 def erasure_confirm(request: HttpRequest, token: str) -> HttpResponse:

@@ -43,8 +43,8 @@ def contract_create_from_proposal(*, actor: User | None, proposal_id: int) -> Co
     """B1, B3: a selected project proposal becomes a contract (status agreeing) with one
     milestone of the proposal's amount, proposed and waiting for the lancer's agreement.
 
-    Called by the receiver of `jobs.signals.proposal_selected` inside the selection's
-    transaction. Idempotent: a proposal has at most one contract (returns it). W6: refused
+    Called by `proposal_hire` (services/hiring.py) inside the selection's transaction.
+    Idempotent: a proposal has at most one contract (returns it). W6: refused
     when either side has withdrawn (checked with both user rows locked)."""
     existing = Contract.objects.filter(proposal_id=proposal_id).first()
     if existing is not None:
