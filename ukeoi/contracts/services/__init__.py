@@ -31,9 +31,6 @@ Pending payments of milestones awaiting escrow are cancelled at step (2) (or its
 from ukeoi.contracts.rules import MilestoneDraft
 from ukeoi.contracts.services._common import (
     ESCROW_SUBJECT,
-    AccountWithdrawn,
-    ActionNotAllowed,
-    ActionRefused,
 )
 from ukeoi.contracts.services.auto_steps import AutoStepReport, contracts_auto_step
 from ukeoi.contracts.services.cancellation import (
@@ -63,9 +60,6 @@ from ukeoi.contracts.services.ratings import rating_submit
 __all__ = [
     "DELIVERY_VALIDATORS",
     "ESCROW_SUBJECT",
-    "AccountWithdrawn",
-    "ActionNotAllowed",
-    "ActionRefused",
     "AutoStepReport",
     "MilestoneDraft",
     "cancellation_agree",

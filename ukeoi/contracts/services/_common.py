@@ -23,7 +23,7 @@ from ukeoi.contracts.locks import (
 from ukeoi.contracts.models import Cancellation, Contract, Milestone
 from ukeoi.core import clock
 from ukeoi.core.audit import audit
-from ukeoi.core.errors import AccountWithdrawn, Conflict, NotAllowed, NotFound, Refusal, refuse
+from ukeoi.core.errors import AccountWithdrawn, Conflict, NotFound, Refusal, refuse
 from ukeoi.core.mail import absolute_url, notify
 from ukeoi.core.transitions import transition
 
@@ -31,11 +31,6 @@ from ukeoi.core.transitions import transition
 
 
 ESCROW_SUBJECT = "contracts.milestone"
-
-
-# TRANSITIONAL (issue 21): names still re-exported by the package's __init__.
-ActionRefused = Conflict
-ActionNotAllowed = NotAllowed
 
 
 def _mail(recipient: User, template: str, **context: Any) -> None:

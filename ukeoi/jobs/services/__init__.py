@@ -5,9 +5,6 @@ these, so the rules live here once."""
 
 from ukeoi.jobs.services._common import (
     ESCROW_SUBJECT,
-    AccountWithdrawn,
-    ActionNotAllowed,
-    ActionRefused,
 )
 from ukeoi.jobs.services.jobs import job_close, job_post, jobs_close_expired
 from ukeoi.jobs.services.messages import message_mark_read, message_send
@@ -27,9 +24,6 @@ from ukeoi.jobs.services.units import (
 
 __all__ = [
     "ESCROW_SUBJECT",
-    "AccountWithdrawn",
-    "ActionNotAllowed",
-    "ActionRefused",
     "append_note_add",
     "client_payment_confirm",
     "job_close",

@@ -4,17 +4,11 @@ from typing import Any
 
 from ukeoi.accounts.locks import lock_users
 from ukeoi.accounts.models import User
-from ukeoi.core.errors import AccountWithdrawn, Conflict, NotAllowed, refuse
+from ukeoi.core.errors import AccountWithdrawn
 from ukeoi.core.mail import notify
 
 # The ledger names a job's escrow account by this subject (M1).
 ESCROW_SUBJECT = "jobs.job"
-
-
-# TRANSITIONAL (issue 21): names still used by modules being edited elsewhere.
-ActionRefused = Conflict
-ActionNotAllowed = NotAllowed
-_refuse = refuse
 
 
 def _lock_active(actor: User, *others: int) -> dict[int, User]:

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ukeoi.accounts.models import User
 from ukeoi.core import clock
-from ukeoi.core.errors import NotFound
+from ukeoi.core.errors import Conflict, NotAllowed, NotFound
 from ukeoi.core.mail import absolute_url
 from ukeoi.core.transitions import transition
 from ukeoi.jobs.enums import (
@@ -25,8 +25,6 @@ from ukeoi.jobs.models import (
 )
 from ukeoi.jobs.services._common import (
     ESCROW_SUBJECT,
-    ActionNotAllowed,
-    ActionRefused,
     _lock_active,
     _mail,
 )
@@ -48,7 +46,7 @@ def client_payment_confirm(*, actor: User, payment_id: int) -> ClientPayment:
     if head is None or not (actor.is_staff or actor.pk == head["client_id"]):
         raise NotFound(_("That payment does not exist."))
     if not actor.is_staff:
-        raise ActionNotAllowed(_("Only operators can confirm payments."), code="operators_only")
+        raise NotAllowed(_("Only operators can confirm payments."), code="operators_only")
     with transaction.atomic():
         users = _lock_active(actor, head["client_id"])
         client = users[head["client_id"]]
@@ -57,12 +55,12 @@ def client_payment_confirm(*, actor: User, payment_id: int) -> ClientPayment:
         if payment.status == PaymentStatus.CONFIRMED:
             return payment
         if payment.status == PaymentStatus.CANCELLED:
-            raise ActionRefused(
+            raise Conflict(
                 _("This payment was cancelled because its job was closed."),
                 code="payment_cancelled",
             )
         if client.is_withdrawn:
-            raise ActionRefused(
+            raise Conflict(
                 _("The client has withdrawn; the payment cannot be confirmed."),
                 code="client_withdrawn",
             )

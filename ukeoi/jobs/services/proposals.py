@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from ukeoi.accounts.models import User
 from ukeoi.core import clock, fees
 from ukeoi.core.audit import audit
-from ukeoi.core.errors import InvalidInput, NotFound
+from ukeoi.core.errors import Conflict, InvalidInput, NotFound, refuse
 from ukeoi.core.mail import absolute_url
 from ukeoi.core.transitions import transition
 from ukeoi.jobs import rules
@@ -26,7 +26,7 @@ from ukeoi.jobs.models import (
     MessageThread,
     Proposal,
 )
-from ukeoi.jobs.services._common import ActionRefused, _lock_active, _mail, _refuse
+from ukeoi.jobs.services._common import _lock_active, _mail
 from ukeoi.jobs.services.jobs import _close, _job_escrow
 from ukeoi.ledger import services as ledger
 from ukeoi.ledger.enums import AccountKind
@@ -54,7 +54,7 @@ def proposal_submit(
             now=clock.now(),
         )
         if refusal is not None:
-            _refuse(refusal)
+            refuse(refusal)
         draft = rules.ProposalDraft(
             amount=amount, message=message.strip(), delivery_date=delivery_date
         )
@@ -109,7 +109,7 @@ def _client_action(action: str, *, actor: User, proposal_id: int) -> Proposal:
         # The lancer's row too: selecting creates obligations for both sides (W6).
         users = _lock_active(actor, lancer_id)
         if action == "select" and users[lancer_id].is_withdrawn:
-            raise ActionRefused(
+            raise Conflict(
                 _("This lancer has withdrawn from ukeoi; their proposal cannot be selected."),
                 code="lancer_withdrawn",
             )
@@ -122,7 +122,7 @@ def _client_action(action: str, *, actor: User, proposal_id: int) -> Proposal:
             proposal=rules.ProposalFacts.of(proposal),
         )
         if refusal is not None:
-            _refuse(refusal)
+            refuse(refusal)
         now = clock.now()
         target = rules.CLIENT_ACTIONS[action]
         proposal.decided_at = now
@@ -193,7 +193,7 @@ def append_note_add(*, actor: User, proposal_id: int, body: str) -> AppendNote:
             actor_id=actor.pk, proposal=rules.ProposalFacts.of(proposal)
         )
         if refusal is not None:
-            _refuse(refusal)
+            refuse(refusal)
         body = body.strip()
         problems = rules.text_problems("body", body, rules.NOTE_MAX)
         if problems:
