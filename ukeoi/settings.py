@@ -300,6 +300,11 @@ PAYOUT_MINIMUM = env.int("PAYOUT_MINIMUM", default=1000)
 # here applies to new agreements only.
 CLIENT_FEE_PERMILLE = env.int("CLIENT_FEE_PERMILLE", default=55)
 LANCER_FEE_PERMILLE = env.int("LANCER_FEE_PERMILLE", default=165)
+# L2: the inspection period (検収期間) in days: a delivered milestone the client neither
+# accepts nor sends back within it is accepted automatically (notice to both 3 days before).
+# Each delivery stores its deadline, so a change applies to new deliveries only. A value
+# that could pay a delivery later than 60 days after it is refused (`manage.py check`).
+INSPECTION_DAYS = env.int("INSPECTION_DAYS", default=14)
 PAYOUT_FEE_OWN_BANK = env.int("PAYOUT_FEE_OWN_BANK", default=100)
 PAYOUT_FEE_OTHER_BANK = env.int("PAYOUT_FEE_OTHER_BANK", default=500)
 # The platform's bank (transfers to it cost PAYOUT_FEE_OWN_BANK) and its paying account,

@@ -158,3 +158,52 @@ def test_escrow_confirmation_racing_the_escrow_cancel_strands_no_money(
     refunded = 10_550 + (21_100 if not isinstance(results[0], Exception) else 0)
     assert LedgerAccount.objects.get(kind=AccountKind.REFUNDS, owner=client).balance == refunded
     assert ledger_check_get().ok
+
+
+def test_two_runs_at_once_accept_a_delivery_past_its_inspection_period_once(
+    mailoutbox: list[EmailMessage],
+) -> None:
+    """L2: both runs see the deadline passed; the escrow reaches the lancer once."""
+    contract = builders.contract_in_progress(amount=10_000, delivered=True)
+    milestone = builders.first_milestone(contract)
+    assert milestone.inspection_due_at is not None
+    now = milestone.inspection_due_at + timedelta(minutes=1)
+    sent_before = len(mailoutbox)
+
+    results = run_together(
+        lambda: services.contracts_auto_step(now=now),
+        lambda: services.contracts_auto_step(now=now),
+    )
+
+    assert sorted(r.accepted for r in results) == [0, 1]
+    milestone.refresh_from_db()
+    assert milestone.status == MilestoneStatus.ACCEPTED
+    assert AuditEvent.objects.filter(action="milestone.accepted_automatically").count() == 1
+    assert LedgerTransaction.objects.filter(kind="milestone.accept").count() == 1
+    reward = LedgerAccount.objects.get(kind=AccountKind.REWARD, owner=contract.lancer)
+    assert reward.balance == 8_350
+    # Accepted automatically to both, and the contract completed to both.
+    assert len(mailoutbox) - sent_before == 4
+    assert ledger_check_get().ok
+
+
+def test_the_clients_acceptance_at_the_deadline_races_the_run_with_one_effect() -> None:
+    """L2: the client accepts as the run accepts automatically: one acceptance is posted,
+    the other is refused or finds nothing to do."""
+    contract = builders.contract_in_progress(amount=10_000, delivered=True)
+    milestone = builders.first_milestone(contract)
+    assert milestone.inspection_due_at is not None
+
+    with time_machine.travel(milestone.inspection_due_at + timedelta(seconds=1), tick=False):
+        results = run_together(
+            services.contracts_auto_step,
+            lambda: services.milestone_accept(actor=contract.client, milestone_id=milestone.pk),
+        )
+
+    assert isinstance(results[0], services.AutoStepReport), results
+    acceptances = AuditEvent.objects.filter(
+        action__in=["milestone.accepted", "milestone.accepted_automatically"]
+    ).count()
+    assert acceptances == 1
+    assert LedgerTransaction.objects.filter(kind="milestone.accept").count() == 1
+    assert ledger_check_get().ok

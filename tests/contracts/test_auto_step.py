@@ -17,6 +17,7 @@ from tests.support import assert_ledger_clean
 from ukeoi.contracts import services
 from ukeoi.contracts.enums import CancellationStep, ContractStatus, MilestoneStatus
 from ukeoi.contracts.models import Contract
+from ukeoi.contracts.rules import MilestoneDraft
 from ukeoi.contracts.services import AutoStepReport, contracts_auto_step
 from ukeoi.core import clock
 from ukeoi.core.models import AuditEvent
@@ -112,8 +113,10 @@ class TestInactivity:
     def test_warning_at_335_days_once_then_cancelled_at_365_with_escrow_refunded(
         self, django_capture_on_commit_callbacks: Any, mailoutbox: list[EmailMessage]
     ) -> None:
-        """B7: a year without activity cancels the contract; a month before, a warning."""
-        contract = builders.contract_in_progress(amount=10_000, delivered=True)
+        """B7: a year without activity cancels the contract; a month before, a warning. The
+        escrow of work never delivered goes back to the client (L3: delivered work would
+        have been accepted, tests/contracts/test_inspection.py)."""
+        contract = builders.contract_in_progress(amount=10_000, escrowed=True)
         milestone = builders.first_milestone(contract)
         start = contract.last_activity_at
 
@@ -146,10 +149,10 @@ class TestInactivity:
         start = contract.last_activity_at
         run_at(start + timedelta(days=340), django_capture_on_commit_callbacks)
         with time_machine.travel(start + timedelta(days=350), tick=False):
-            services.milestone_deliver(
-                actor=contract.lancer,
-                milestone_id=builders.first_milestone(contract).pk,
-                body="納品",
+            services.milestones_propose(
+                actor=contract.client,
+                contract_id=contract.pk,
+                milestones=[MilestoneDraft(title="追加のバナー", amount=5_000)],
             )
         assert run_at(start + timedelta(days=366), django_capture_on_commit_callbacks) == (
             AutoStepReport()
@@ -157,7 +160,7 @@ class TestInactivity:
         report = run_at(start + timedelta(days=350 + 336), django_capture_on_commit_callbacks)
         assert report.warned == 1
         contract.refresh_from_db()
-        assert contract.status == ContractStatus.IN_PROGRESS
+        assert contract.status == ContractStatus.AGREEING
 
     def test_an_agreeing_contract_without_escrow_is_cancelled_too(
         self, django_capture_on_commit_callbacks: Any

@@ -16,14 +16,16 @@ SOURCE = Path(ukeoi.__file__).parent
 MAY_IMPORT: dict[str, set[str]] = {
     "core": set(),
     "accounts": {"core"},
+    "legal": {"accounts", "core"},
     "ledger": {"core"},
     "jobs": {"accounts", "ledger", "core"},
     "payouts": {"accounts", "ledger", "core"},
-    "contracts": {"jobs", "accounts", "ledger", "core"},
+    # contracts reads the payout calendar (L2: a milestone's payment date).
+    "contracts": {"jobs", "payouts", "accounts", "ledger", "core"},
     "helpdesk": {"accounts", "core"},
     "withdrawal": {"contracts", "jobs", "payouts", "accounts", "ledger", "core"},
     "privacy": {"withdrawal", "helpdesk", "contracts", "jobs", "payouts", "accounts"}
-    | {"ledger", "core"},
+    | {"legal", "ledger", "core"},
 }
 
 

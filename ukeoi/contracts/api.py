@@ -137,8 +137,11 @@ def _milestone(milestone: Milestone) -> dict[str, Any]:
                 "escrowed_at",
                 "delivered_at",
                 "accepted_at",
+                "inspection_due_at",
+                "accepted_automatically",
             )
         },
+        "payment_date": milestone.payment_date or milestone.inspection_payment_date,
         "id": milestone.pk,
         "fees": asdict(fees),
         "payment_pending": (

@@ -9,7 +9,7 @@ class ContractsConfig(AppConfig):
 
     def ready(self) -> None:
         from ukeoi.accounts.visibility import register_counterpart_check
-        from ukeoi.contracts import receivers, selectors
+        from ukeoi.contracts import checks, receivers, selectors  # noqa: F401 (checks)
         from ukeoi.contracts.models import Rating
         from ukeoi.core.pagecache import invalidate_on
         from ukeoi.jobs.selectors import register_ratings_source

@@ -1,14 +1,16 @@
 """Contracts (契約), their milestones (計画) with escrow (仮払い), deliveries (納品),
 the five-step cancellation (B4) and ratings (B5)."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ukeoi.contracts import rules
 from ukeoi.contracts.enums import (
     CANCELLATION_OPEN_STEPS,
     CONTRACT_OPEN_STATUSES,
@@ -214,12 +216,27 @@ class Milestone(models.Model):
     escrowed_at = models.DateTimeField(_("escrowed"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    # L2: while delivered, when it is accepted automatically (the delivery's time plus the
+    # inspection period in force then); the 3-day notice is sent once per delivery.
+    inspection_due_at = models.DateTimeField(_("inspection deadline"), null=True, blank=True)
+    inspection_reminded_at = models.DateTimeField(
+        _("inspection reminder sent"), null=True, blank=True
+    )
+    accepted_automatically = models.BooleanField(_("accepted automatically"), default=False)
 
     class Meta:
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
         ordering = ["position", "id"]
-        indexes = [models.Index(fields=["contract", "status"], name="milestone_contract_status")]
+        indexes = [
+            models.Index(fields=["contract", "status"], name="milestone_contract_status"),
+            # L2: the periodic acceptance reads the delivered milestones by deadline.
+            models.Index(
+                fields=["inspection_due_at"],
+                name="milestone_inspection_due",
+                condition=Q(status="delivered"),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=MilestoneStatus.values), name="milestone_status_valid"
@@ -252,6 +269,20 @@ class Milestone(models.Model):
     @property
     def is_funded(self) -> bool:
         return self.status in (MilestoneStatus.ESCROWED, MilestoneStatus.DELIVERED)
+
+    @property
+    def inspection_payment_date(self) -> date | None:
+        """L2: the payout day if the delivery is accepted at its deadline (shown with it)."""
+        if self.inspection_due_at is None:
+            return None
+        return rules.payment_date(timezone.localdate(self.inspection_due_at))
+
+    @property
+    def payment_date(self) -> date | None:
+        """M3, L2: the payout day of an accepted milestone's reward."""
+        if self.accepted_at is None:
+            return None
+        return rules.payment_date(timezone.localdate(self.accepted_at))
 
 
 def delivery_upload_to(instance: "Delivery", filename: str) -> str:

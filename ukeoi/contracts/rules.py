@@ -25,6 +25,7 @@ from ukeoi.jobs.rules import (
     MAX_YEN,
     Problems,
 )
+from ukeoi.payouts import calendar
 
 MILESTONE_TITLE_MAX = 100
 MAX_MILESTONES = 20
@@ -433,6 +434,67 @@ _STEP_WAITING = {
 def step_due(started: datetime) -> datetime:
     """B7: a step started at `started` is taken automatically at this moment."""
     return started + timedelta(days=STEP_DAYS)
+
+
+# --- L2: the inspection period and the payment date --------------------------------------
+
+# Notice to both sides this long before a delivery is accepted automatically.
+INSPECTION_REMINDER_BEFORE = timedelta(days=3)
+# §4 of the freelance act: paid within this many days of the day the work was received.
+PAYMENT_WITHIN_DAYS = 60
+# The periodic acceptance runs every few minutes; a deadline late in the evening may be
+# taken after midnight. The latest payment date allows for one day of it.
+AUTO_ACCEPT_SLACK = timedelta(days=1)
+
+
+def inspection_due(delivered_at: datetime, *, days: int) -> datetime:
+    """L2: when a delivery made at `delivered_at` is accepted automatically."""
+    return delivered_at + timedelta(days=days)
+
+
+def inspection_reminder_due(
+    *, due_at: datetime | None, reminded_at: datetime | None, now: datetime
+) -> bool:
+    """L2: the notice 3 days before the automatic acceptance, once per delivery."""
+    return (
+        due_at is not None
+        and due_at - INSPECTION_REMINDER_BEFORE <= now < due_at
+        and (reminded_at is None or reminded_at < due_at - INSPECTION_REMINDER_BEFORE)
+    )
+
+
+def inspection_over(*, due_at: datetime | None, now: datetime) -> bool:
+    return due_at is not None and due_at <= now
+
+
+def payment_date(accepted_on: date) -> date:
+    """M3, L2: the payout day of a reward accepted (credited) on this day."""
+    return calendar.cycle_for_confirmation(accepted_on).pay_date
+
+
+def latest_payment_date(delivered_on: date, *, inspection_days: int) -> date:
+    """L2: the latest day a milestone delivered on `delivered_on` is paid: accepted at the
+    latest when its inspection period ends (by the client, or automatically, allowing one
+    day for the periodic run), then paid on the payout day of the close that follows."""
+    accepted_by = delivered_on + timedelta(days=inspection_days) + AUTO_ACCEPT_SLACK
+    return payment_date(accepted_by)
+
+
+def inspection_days_problem(days: int, *, years: Sequence[int]) -> str | None:
+    """L2: why an inspection period could pay some delivery of these years later than 60
+    days after it (None when it cannot): checked for every delivery day."""
+    if days < 1:
+        return f"INSPECTION_DAYS must be at least 1 (it is {days})."
+    day = date(min(years), 1, 1)
+    while day.year <= max(years):
+        latest = latest_payment_date(day, inspection_days=days)
+        if (latest - day).days > PAYMENT_WITHIN_DAYS:
+            return (
+                f"INSPECTION_DAYS={days} would pay a delivery of {day} on {latest}, "
+                f"{(latest - day).days} days later: the law allows {PAYMENT_WITHIN_DAYS}."
+            )
+        day += timedelta(days=1)
+    return None
 
 
 def cancellation_done_by(*, step: str, step_due_at: datetime | None) -> datetime | None:

@@ -62,6 +62,14 @@ class MilestoneOut(Schema):
     escrowed_at: datetime | None
     delivered_at: datetime | None
     accepted_at: datetime | None
+    inspection_due_at: datetime | None = Field(
+        description="L2: while delivered, when it is accepted automatically (検収期限)."
+    )
+    payment_date: date | None = Field(
+        description="L2, M3: the payout day: once accepted, of the acceptance; while "
+        "delivered, if accepted at the inspection deadline."
+    )
+    accepted_automatically: bool = Field(description="L2: accepted at the inspection deadline.")
     deliveries: list[DeliveryOut]
 
 

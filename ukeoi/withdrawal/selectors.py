@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 
 from ukeoi.accounts.models import User
 from ukeoi.contracts import selectors as contract_selectors
-from ukeoi.contracts.enums import ContractStatus
+from ukeoi.contracts.enums import ContractStatus, MilestoneStatus
 from ukeoi.contracts.models import Contract
 from ukeoi.contracts.rules import cancellation_done_by
 from ukeoi.core import clock
@@ -249,16 +249,26 @@ def _cancellation_detail(contract: Any, user: User) -> str:
     return _("Cancellation step %(number)s of 5 (%(step)s): waiting for the other side") % values
 
 
+def _earliest(*moments: datetime | None) -> datetime | None:
+    known = [m for m in moments if m is not None]
+    return min(known) if known else None
+
+
 def _contracts(user: User) -> Items:
     def item(contract: Any) -> ItemRef:
         url = contract.get_absolute_url()
+        # L2: a contract whose work is all delivered completes when the last inspection
+        # period ends (each delivery is accepted automatically then).
+        completes_at = (
+            contract.withdrawal_inspection_until if not contract.withdrawal_undelivered else None
+        )
         return ItemRef(
             kind="contract",
             id=contract.pk,
             title=contract.title,
             url=url,
             action_url=f"{url}#cancellation",
-            clears_on=_day(_cancellation_done_by(contract)),
+            clears_on=_day(_earliest(_cancellation_done_by(contract), completes_at)),
             detail=_cancellation_detail(contract, user),
         )
 
@@ -267,6 +277,22 @@ def _contracts(user: User) -> Items:
         .select_related(None)
         .select_related("open_cancellation")
         .only("pk", "title", "client_id", *_CANCELLATION_FIELDS)
+        .annotate(
+            withdrawal_undelivered=Count(
+                "milestones",
+                filter=Q(
+                    milestones__status__in=[
+                        MilestoneStatus.PROPOSED,
+                        MilestoneStatus.AWAITING_ESCROW,
+                        MilestoneStatus.ESCROWED,
+                    ]
+                ),
+            ),
+            withdrawal_inspection_until=Max(
+                "milestones__inspection_due_at",
+                filter=Q(milestones__status=MilestoneStatus.DELIVERED),
+            ),
+        )
     )
     return _listed(contracts.order_by("pk"), item)
 
@@ -282,7 +308,8 @@ def _milestones(user: User) -> Items:
             title=contract.title if same else f"{contract.title} / {milestone.title}",
             url=contract.get_absolute_url(),
             action_url=contract.get_absolute_url(),
-            clears_on=_day(_cancellation_done_by(contract)),
+            # L2: a delivered milestone is accepted automatically when its period ends.
+            clears_on=_day(_earliest(_cancellation_done_by(contract), milestone.inspection_due_at)),
             amount=milestone.amount,
             detail=str(milestone.get_status_display()),
             contract_id=contract.pk,
@@ -297,6 +324,7 @@ def _milestones(user: User) -> Items:
             "title",
             "amount",
             "status",
+            "inspection_due_at",
             "contract__title",
             *(f"contract__{name}" for name in _CANCELLATION_FIELDS),
         )

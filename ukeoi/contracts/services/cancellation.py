@@ -18,8 +18,6 @@ from ukeoi.contracts.locks import (
     lock_open_cancellation,
 )
 from ukeoi.contracts.models import Cancellation, Milestone
-
-# The ledger names a milestone's escrow account by this subject (M1).
 from ukeoi.contracts.services._common import (
     ESCROW_SUBJECT,
     _lock,
@@ -30,6 +28,9 @@ from ukeoi.contracts.services._common import (
     _move_milestone,
     _touch,
 )
+
+# The ledger names a milestone's escrow account by this subject (M1).
+from ukeoi.contracts.services.delivery import accept_delivered
 from ukeoi.core import clock
 from ukeoi.core.audit import audit
 from ukeoi.core.errors import InvalidInput, refuse
@@ -194,7 +195,16 @@ def _cancel_pending_payments(milestones: Sequence[Milestone], *, actor: User | N
 def _cancel_escrow(milestones: Sequence[Milestone], *, locked: _Locked, actor: User | None) -> None:
     """B4 (2), B7: every funded milestone's escrow, and its client fee (B6: fees are charged
     on accepted amounts), goes to the client's refunds account; pending payments are
-    cancelled."""
+    cancelled.
+
+    L3: an automatic step (`actor` None: B4's step taken after 7 days, B7's inactivity)
+    never takes a delivered milestone's money from the lancer: it is accepted first (L2),
+    and only escrow for work not delivered goes back to the client."""
+    if actor is None:
+        now = clock.now()
+        for milestone in milestones:
+            if milestone.status == MilestoneStatus.DELIVERED:
+                accept_delivered(locked, milestone, actor=None, now=now, complete=False)
     refunds = ledger.refunds_account(client=locked.client)
     for milestone in milestones:
         if milestone.status not in MILESTONE_FUNDED_STATUSES:

@@ -3,6 +3,7 @@
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import transaction
@@ -23,6 +24,7 @@ from ukeoi.contracts.services._common import (
     _contract_of_milestone,
     _lock,
     _lock_milestone_step,
+    _Locked,
     _mail,
     _mail_both,
     _move_contract,
@@ -72,12 +74,14 @@ def milestone_deliver(
             delivery.file = file
         delivery.save()
         milestone.delivered_at = now
+        milestone.inspection_due_at = rules.inspection_due(now, days=settings.INSPECTION_DAYS)
+        milestone.inspection_reminded_at = None
         _move_milestone(
             milestone,
             MilestoneStatus.DELIVERED,
             actor=actor,
             action="milestone.delivered",
-            fields=["delivered_at"],
+            fields=["delivered_at", "inspection_due_at", "inspection_reminded_at"],
         )
         _touch(contract, now)
         _mail(
@@ -100,21 +104,44 @@ def milestone_accept(*, actor: User, milestone_id: int) -> Milestone:
         locked, milestone = _lock_milestone_step(
             actor, contract_id, milestone_id, rules.client_decision_refusal
         )
-        contract = locked.contract
-        now = clock.now()
-        milestone.accepted_at = now
-        _move_milestone(
-            milestone,
-            MilestoneStatus.ACCEPTED,
-            actor=actor,
-            action="milestone.accepted",
-            fields=["accepted_at"],
-        )
-        _release(milestone, lancer=locked.lancer)
-        _touch(contract, now)
-        _mail_both(contract, locked.users, "accepted", milestone=milestone)
-        _complete_if_done(contract, actor=actor, users=locked.users, now=now)
+        accept_delivered(locked, milestone, actor=actor, now=clock.now())
     return milestone
+
+
+def accept_delivered(
+    locked: _Locked,
+    milestone: Milestone,
+    *,
+    actor: User | None,
+    now: datetime,
+    complete: bool = True,
+) -> None:
+    """B3, L2, L3: the acceptance of a delivered milestone, by the client (`actor`) or
+    automatically (None: the inspection period ended, or B7 cancels the contract): the same
+    posting with the same key either way, mail to both, the contract completed when it was
+    the last (unless `complete` is False: a cancellation goes on with the rest). Call with
+    the contract and the milestone locked."""
+    automatic = actor is None
+    milestone.accepted_at = now
+    milestone.accepted_automatically = automatic
+    milestone.inspection_due_at = None
+    _move_milestone(
+        milestone,
+        MilestoneStatus.ACCEPTED,
+        actor=actor,
+        action="milestone.accepted_automatically" if automatic else "milestone.accepted",
+        fields=["accepted_at", "accepted_automatically", "inspection_due_at"],
+    )
+    _release(milestone, lancer=locked.lancer)
+    _touch(locked.contract, now)
+    _mail_both(
+        locked.contract,
+        locked.users,
+        "accepted_automatically" if automatic else "accepted",
+        milestone=milestone,
+    )
+    if complete:
+        _complete_if_done(locked.contract, actor=actor, users=locked.users, now=now)
 
 
 def _release(milestone: Milestone, *, lancer: User) -> None:
@@ -197,8 +224,14 @@ def milestone_request_changes(*, actor: User, milestone_id: int, comment: str) -
             delivery.change_request = comment
             delivery.change_requested_at = now
             delivery.save(update_fields=["change_request", "change_requested_at"])
+        # L2: the inspection period starts again with the next delivery.
+        milestone.inspection_due_at = None
         _move_milestone(
-            milestone, MilestoneStatus.ESCROWED, actor=actor, action="milestone.changes_requested"
+            milestone,
+            MilestoneStatus.ESCROWED,
+            actor=actor,
+            action="milestone.changes_requested",
+            fields=["inspection_due_at"],
         )
         _touch(contract, now)
         _mail(
