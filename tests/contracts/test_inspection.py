@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from tests.contracts import builders
 from tests.contracts.support import balance, escrow_balance
@@ -145,8 +146,11 @@ class TestAutomaticAcceptance:
         assert reward(contract) == LANCER_NET
         posting = LedgerTransaction.objects.get(key=f"milestone:{milestone.pk}:accept")
         assert posting.kind == "milestone.accept"
-        subjects = [m.subject for m in mailoutbox[2:]]
-        assert sum("Accepted automatically" in s for s in subjects) == 2
+        with translation.override("ja"):  # the recipients' language
+            subject = gettext("[ukeoi] Accepted automatically: “%(title)s”") % {
+                "title": milestone.title
+            }
+        assert [m.subject for m in mailoutbox[2:]].count(subject) == 2
         assert run_at(due + timedelta(days=1), django_capture_on_commit_callbacks) == (
             AutoStepReport()
         )

@@ -14,9 +14,7 @@ from ukeoi.core import clock
 @register()
 def inspection_period_check(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     year = clock.today().year
-    problem = rules.inspection_days_problem(
-        settings.INSPECTION_DAYS, years=range(year, year + 3)
-    )
+    problem = rules.inspection_days_problem(settings.INSPECTION_DAYS, years=range(year, year + 3))
     if problem is None:
         return []
     return [
