@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "ninja",
     "ukeoi.core",
     "ukeoi.accounts",
+    "ukeoi.legal",
     "ukeoi.ledger",
     "ukeoi.jobs",
     "ukeoi.contracts",
@@ -62,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # L4: a signed-in user agrees to new terms before going on (after auth and sessions).
+    "ukeoi.legal.middleware.ConsentRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ukeoi.core.middleware.ApiErrorShapeMiddleware",
     # Last: turns a refused sign-in into the "too many attempts" page (ukeoi.accounts.lockout).

@@ -18,6 +18,7 @@ urlpatterns = [
     path("payouts/", include("ukeoi.payouts.urls")),
     path("withdrawal/", include("ukeoi.withdrawal.urls")),
     path("privacy/", include("ukeoi.privacy.urls")),
+    path("legal/", include("ukeoi.legal.urls")),
     path("users/<int:user_id>/", account_views.public_profile, name="public_profile"),
     path(
         "users/<int:user_id>/portfolio/<int:item_id>/image/",

@@ -70,7 +70,7 @@ class TestErrorShape:
         )
 
         body = assert_error(response, 400, "invalid")
-        assert set(body["fields"]) == {"username", "display_name", "password"}
+        assert set(body["fields"]) == {"username", "display_name", "password", "agree_terms"}
         assert not User.objects.exists()
 
     def test_extra_field_is_refused_and_named(self, client: Client, me: User) -> None:
@@ -185,6 +185,7 @@ class TestLanguage:
             "username": "fresh",
             "display_name": "x",
             "password": "kumo-no-ue-77-sora",
+            "agree_terms": True,
         }
 
         ja = client.post("/api/accounts/register", payload, content_type="application/json")

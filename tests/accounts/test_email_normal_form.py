@@ -78,6 +78,7 @@ class TestRegistration:
                 "display_name": "双子",
                 "password1": PASSWORD,
                 "password2": PASSWORD,
+                "agree_terms": "on",
             },
             headers=EN,
         )
@@ -95,7 +96,13 @@ class TestRegistration:
         before = rows()
         response = client.post(
             "/api/accounts/register",
-            {"email": twin, "username": "lancer2", "display_name": "双子", "password": PASSWORD},
+            {
+                "email": twin,
+                "username": "lancer2",
+                "display_name": "双子",
+                "password": PASSWORD,
+                "agree_terms": True,
+            },
             content_type="application/json",
             headers=EN,
         )
@@ -117,6 +124,7 @@ class TestRegistration:
                 "display_name": "ランサー",
                 "password1": PASSWORD,
                 "password2": PASSWORD,
+                "agree_terms": "on",
             },
         )
 
@@ -132,7 +140,13 @@ class TestRegistration:
 
         response = client.post(
             "/api/accounts/register",
-            {"email": TWIN_ALL, "username": "back", "display_name": "戻", "password": PASSWORD},
+            {
+                "email": TWIN_ALL,
+                "username": "back",
+                "display_name": "戻",
+                "password": PASSWORD,
+                "agree_terms": True,
+            },
             content_type="application/json",
             headers=EN,
         )
@@ -149,7 +163,13 @@ class TestRegistration:
 
         response = client.post(
             "/api/accounts/register",
-            {"email": address, "username": "longer", "display_name": "長", "password": PASSWORD},
+            {
+                "email": address,
+                "username": "longer",
+                "display_name": "長",
+                "password": PASSWORD,
+                "agree_terms": True,
+            },
             content_type="application/json",
             headers=EN,
         )

@@ -38,7 +38,7 @@ def in_english(messages: list[Any]) -> str:
 def register(**overrides: str) -> User:
     """The service, called as a request in English would (validator messages are
     rendered in the active language when they are raised)."""
-    data = {
+    data: dict[str, Any] = {
         "email": "hanako@example.jp",
         "username": "hanako",
         "display_name": "花子",
@@ -55,16 +55,18 @@ def form_data(**overrides: str) -> dict[str, str]:
         "display_name": "花子",
         "password1": GOOD_PASSWORD,
         "password2": GOOD_PASSWORD,
+        "agree_terms": "on",
     }
     return data | overrides
 
 
-def api_data(**overrides: str) -> dict[str, str]:
-    data = {
+def api_data(**overrides: str) -> dict[str, str | bool]:
+    data: dict[str, str | bool] = {
         "email": "hanako@example.jp",
         "username": "hanako",
         "display_name": "花子",
         "password": GOOD_PASSWORD,
+        "agree_terms": True,
     }
     return data | overrides
 
@@ -203,6 +205,7 @@ class TestRegisterPage:
             "display_name",
             "password1",
             "password2",
+            "agree_terms",
         }
 
     def test_register_page_refuses_taken_email_with_400_next_to_the_field(

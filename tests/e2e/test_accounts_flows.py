@@ -41,6 +41,7 @@ def test_register_sign_out_and_sign_in_with_email(page: Page, url: Url) -> None:
     form.locator("input[name=display_name]").fill("佐藤 花子")
     form.locator("input[name=password1]").fill("sakura-fubuki-2026")
     form.locator("input[name=password2]").fill("sakura-fubuki-2026")
+    form.locator("input[name=agree_terms]").check()
     shot(page, "register_02_form_filled")
     submit(form)
 
@@ -75,6 +76,7 @@ def test_register_with_invalid_username_shows_error_next_to_field(page: Page, ur
     form.locator("input[name=display_name]").fill("山田 太郎")
     form.locator("input[name=password1]").fill("sakura-fubuki-2026")
     form.locator("input[name=password2]").fill("sakura-fubuki-2026")
+    form.locator("input[name=agree_terms]").check()
     response = submit(form)
 
     assert response.status == 400

@@ -150,6 +150,7 @@ def register(page: Page, url: Url, *, email: str, username: str) -> Any:
     form.locator("input[name=display_name]").fill(state.LANCER_NAME)
     form.locator("input[name=password1]").fill("shinryoku-no-kisetsu-2026")
     form.locator("input[name=password2]").fill("shinryoku-no-kisetsu-2026")
+    form.locator("input[name=agree_terms]").check()
     return submit(form)
 
 

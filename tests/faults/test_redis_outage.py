@@ -289,6 +289,7 @@ def test_the_site_keeps_serving_through_a_redis_outage_and_loses_no_mail(
                     "username": f"outage{n}",
                     "display_name": f"Outage {n}",
                     "password": "a long enough passphrase 23",
+                    "agree_terms": True,
                 },
             )
         time.sleep(OUTAGE_SECONDS - 1.0)

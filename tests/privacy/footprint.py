@@ -133,6 +133,7 @@ def build_and_erase(client: Client, *, before_erasure: Callable[[], object] = li
                 "display_name": "足跡はなこ",
                 "password1": PASSWORD,
                 "password2": PASSWORD,
+                "agree_terms": "on",
             },
         )
         user = User.objects.get(email=OLD_EMAIL)

@@ -241,6 +241,7 @@ WEB: list[Row] = [
                 "display_name": "新人",
                 "password1": "a fresh horse battery",
                 "password2": "a fresh horse battery",
+                "agree_terms": "on",
             },
         ),
         # Signed in: back home, no account is created.
@@ -662,6 +663,22 @@ WEB: list[Row] = [
         counterpart=lancer_of,
     ),
     # help centre (H1–H4)
+    # L4: the legal pages are public; the consent page is the signed-in user's own (with
+    # nothing to agree to it sends them on).
+    Row("legal:document", get(lambda w: reverse("legal:document", args=["terms"])), public()),
+    Row(
+        "legal:version",
+        get(lambda w: reverse("legal:version", args=["terms", 1])),
+        public(NOT_FOUND),
+    ),
+    Row("legal:consent", get(url("legal:consent")), mine(done("/")), owner=client_of),
+    Row(
+        "legal:consent",
+        post(url("legal:consent")),
+        mine(done("/")),
+        owner=client_of,
+        variant="POST",
+    ),
     Row("helpdesk:index", get(url("helpdesk:index")), public()),
     Row("helpdesk:search", get(lambda w: reverse("helpdesk:search") + "?q=退会"), public()),
     Row("helpdesk:suggest", get(lambda w: reverse("helpdesk:suggest") + "?q=退会"), public()),
@@ -842,6 +859,7 @@ API: list[Row] = [
                 "username": "apinew",
                 "display_name": "新人",
                 "password": "a fresh horse battery",
+                "agree_terms": True,
             },
         ),
         public(CREATED),
@@ -903,6 +921,13 @@ API: list[Row] = [
             ),
         ),
         api_mine(),
+        owner=client_of,
+    ),
+    Row("GET /api/legal/current", api_call("GET", "/legal/current"), public()),
+    Row(
+        "POST /api/legal/consents",
+        api_call("POST", "/legal/consents", lambda w: {"version_ids": [1]}),
+        api_mine(expect(409, note="no such version in force")),
         owner=client_of,
     ),
     Row("GET /api/jobs", api_call("GET", "/jobs"), public()),

@@ -107,6 +107,7 @@ ROUTES = [
                 "username": "newcomer",
                 "display_name": f"新規{t}さん",
                 "password": "correct horse battery staple",
+                "agree_terms": True,
             },
         ),
         signed_in=False,

@@ -45,7 +45,8 @@ def _actor(request: HttpRequest) -> User:
 
 @router.post("/accounts/register", auth=None, response={201: MeOut, **errors(400)})
 def register(request: HttpRequest, payload: RegisterIn) -> Status[dict[str, object]]:
-    """A1, A5: create an account. Retired or taken e-mail addresses and usernames are refused."""
+    """A1, A5: create an account. Retired or taken e-mail addresses and usernames are refused.
+    L4: `agree_terms` must be true (consent to the terms and privacy policy in force)."""
     user = services.user_register(**payload.dict())
     return Status(201, _me(user))
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from ukeoi.accounts.enums import BankAccountType, DocumentType, Language, Prefecture
 from ukeoi.accounts.fields import NormalEmailFormField
 from ukeoi.accounts.models import User
+from ukeoi.accounts.services.profile import AGREE_TERMS_MESSAGE
 from ukeoi.accounts.validators import USERNAME_PATTERN, normalize_email
 from ukeoi.core.mail import absolute_url, send_templated_mail
 
@@ -38,6 +39,13 @@ class RegisterForm(forms.Form):
         label=_("Password (again)"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    # L4: registering requires consent to the terms and the privacy policy in force; the
+    # template links both next to the box.
+    agree_terms = forms.BooleanField(
+        label=_("I agree to the terms of use and the privacy policy."),
+        required=True,
+        error_messages={"required": AGREE_TERMS_MESSAGE},
     )
 
     def clean(self) -> dict[str, Any]:

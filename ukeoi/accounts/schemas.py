@@ -1,7 +1,7 @@
 from datetime import date, datetime
 
 from ninja import Schema
-from pydantic import ConfigDict, Field, StrictInt, StrictStr
+from pydantic import ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
 
 class StrictIn(Schema):
@@ -14,6 +14,9 @@ class RegisterIn(StrictIn):
     display_name: StrictStr = Field(max_length=40)
     password: StrictStr = Field(max_length=128)
     language: StrictStr = Field(default="ja", max_length=8)
+    # L4: true when the registrant agreed to the terms of use and the privacy policy in
+    # force (GET /api/legal/current lists them); anything else refuses the registration.
+    agree_terms: StrictBool
 
 
 class ProfileOut(Schema):

@@ -43,6 +43,7 @@ from ukeoi.jobs.models import (
     TaskSubmission,
 )
 from ukeoi.ledger.models import LedgerEntry
+from ukeoi.legal.selectors import consent_rows
 from ukeoi.payouts.models import Payout, PayoutSettings
 from ukeoi.privacy.selectors import person_inquiries
 from ukeoi.withdrawal.models import Withdrawal, WithdrawWhenClear
@@ -151,6 +152,8 @@ def _files(user: User) -> Iterable[tuple[str, Any]]:
             "withdraw_when_clear": _rows(WithdrawWhenClear.objects.filter(user_id=uid)),
         },
     )
+    # L4: which version of the terms and the privacy policy the user agreed to, and when.
+    yield "legal_consents.json", consent_rows(user_id=uid)
     yield "audit_events.json", _rows(AuditEvent.objects.filter(Q(actor_id=uid) | personal_subjects))
 
 

@@ -241,6 +241,14 @@ KEPT_TEXT_FIELDS: dict[str, str] = {
     "payouts.Payout.branch_name": "the payee's bank, not the person",
     "payouts.PayoutFile.file": "a path; the file is a P2 exception (KEPT_VALUES)",
     "privacy.ErasureRequest.receipt": "categories, counts and dates only",
+    # L4: the operators' legal texts, the same for everyone. The consents to them (user,
+    # version, time: no text) are kept as records, linked to the anonymous account.
+    "legal.DocumentVersion.title_ja": "operators' legal text",
+    "legal.DocumentVersion.title_en": "operators' legal text",
+    "legal.DocumentVersion.body_ja": "operators' legal text",
+    "legal.DocumentVersion.body_en": "operators' legal text",
+    "legal.DocumentVersion.changes_ja": "operators' legal text",
+    "legal.DocumentVersion.changes_en": "operators' legal text",
 }
 
 # P2: the ONLY columns (and stored files) where a value the person gave may still be found

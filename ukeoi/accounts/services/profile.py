@@ -9,6 +9,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.utils.translation import gettext_lazy as _
 
 from ukeoi.accounts.enums import (
@@ -33,6 +34,16 @@ from ukeoi.core import clock
 from ukeoi.core.audit import audit
 from ukeoi.core.errors import InvalidInput
 from ukeoi.core.mail import send_templated_mail
+
+# L4: sent inside the registration's transaction once the account exists (kwargs: user).
+# The consents to the terms and the privacy policy belong to the legal app, above accounts:
+# it records the registrant's consent to the versions in force from here, so that accounts
+# never imports it. A receiver that raises undoes the registration.
+user_registered = Signal()
+
+AGREE_TERMS_MESSAGE = _(
+    "Please read the terms of use and the privacy policy and agree to them to register."
+)
 
 
 def _check_new_email(email: str, errors: dict[str, list[Any]], *, exclude_pk: int | None) -> str:
@@ -96,13 +107,21 @@ def user_register(
     display_name: str,
     password: str,
     language: str = Language.JA,
+    agree_terms: bool = True,
 ) -> User:
     """A1, A5: create an account. Refuses taken or retired e-mail addresses and usernames;
-    the address is stored in its normal form."""
+    the address is stored in its normal form.
+
+    L4: registering is agreeing to the terms of use and the privacy policy in force; the
+    caller asks for it (the API's `agree_terms`, the registration form's required box,
+    which already refuses an unticked box) and `agree_terms=False` refuses the registration
+    with nothing created. The consent is recorded by the receivers of `user_registered`."""
     email, username, display_name = normalize_email(email), username.strip(), display_name.strip()
     errors = registration_errors(
         email=email, username=username, display_name=display_name, password=password
     )
+    if agree_terms is not True:
+        errors.setdefault("agree_terms", []).append(AGREE_TERMS_MESSAGE)
     if errors:
         raise InvalidInput.of(errors)
     if language not in Language.values:
@@ -123,6 +142,7 @@ def user_register(
                 action="account.registered",
                 after={"username": user.username},
             )
+            user_registered.send(sender=User, user=user)
             send_templated_mail(
                 to=user.email, template="welcome", context={"user": user}, language=language
             )

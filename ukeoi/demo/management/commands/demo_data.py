@@ -241,3 +241,6 @@ class Command(_AccountsCommand):  # type: ignore[no-redef]
             f"Demo small balance: {demo_small_balance()} unit approved "
             "(a balance under 1,000 yen, forfeited on withdrawal)."
         )
+        from ukeoi.demo.legal import demo_legal
+
+        self.stdout.write(f"Demo legal pages: {demo_legal()} sample version(s) created (L4).")
