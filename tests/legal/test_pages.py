@@ -67,6 +67,18 @@ def test_the_body_markup_is_escaped_and_structured(
     assert "<ul><li>一つ目</li><li>二つ目</li></ul>" in page
 
 
+def test_a_paragraph_may_run_into_a_list(
+    client: Client, legal_pages: dict[str, DocumentVersion]
+) -> None:
+    DocumentVersion.objects.filter(kind="terms").update(
+        body_ja="## 料金\n次のとおりです。\n- 無料\n続き"
+    )
+
+    page = client.get("/legal/terms/").content.decode()
+
+    assert "<h2>料金</h2><p>次のとおりです。</p><ul><li>無料</li></ul><p>続き</p>" in page
+
+
 def test_footer_links_the_three_pages_on_every_page(client: Client) -> None:
     page = client.get(reverse("home")).content.decode()
 
