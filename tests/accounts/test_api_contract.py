@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from tests.factories import UserFactory
+from tests.support.api import api_error as assert_error
 from ukeoi.accounts.models import User
 from ukeoi.api import api
 
@@ -23,18 +24,6 @@ def me(client: Client) -> User:
     user = UserFactory.create(display_name="元の名前")
     client.force_login(user)
     return user
-
-
-def assert_error(response, status: int, code: str) -> dict[str, Any]:
-    assert response.status_code == status
-    assert response["Content-Type"].startswith("application/json")
-    body: dict[str, Any] = response.json()
-    assert set(body) == ERROR_KEYS
-    assert body["code"] == code
-    assert isinstance(body["message"], str)
-    assert body["message"]
-    assert all(isinstance(m, str) and m for ms in body["fields"].values() for m in ms)
-    return body
 
 
 class TestErrorShape:

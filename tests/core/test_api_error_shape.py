@@ -4,15 +4,7 @@ import pytest
 from django.test import Client
 
 from tests.factories import UserFactory
-
-
-def _assert_shape(response, status: int, code: str) -> None:
-    assert response.status_code == status
-    assert response["Content-Type"].startswith("application/json")
-    body = response.json()
-    assert set(body) == {"code", "message", "fields"}
-    assert body["code"] == code
-    assert body["message"]
+from tests.support.api import api_error as _assert_shape
 
 
 @pytest.mark.django_db

@@ -14,6 +14,7 @@ from tests.factories import (
     QuestionFactory,
     UserFactory,
 )
+from tests.support.api import api_error as assert_error
 from ukeoi.accounts.models import User
 from ukeoi.api import api
 from ukeoi.helpdesk import services
@@ -23,14 +24,6 @@ pytestmark = pytest.mark.django_db
 
 JSON = "application/json"
 ERROR_KEYS = {"code", "message", "fields"}
-
-
-def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
-    assert response.status_code == status, response.content
-    body: dict[str, Any] = response.json()
-    assert set(body) == ERROR_KEYS
-    assert body["code"] == code
-    return body
 
 
 @pytest.fixture

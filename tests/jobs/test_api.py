@@ -10,6 +10,7 @@ from django.test import Client
 from tests.factories import CompetitionFactory, JobFactory, ProposalFactory, UserFactory
 from tests.jobs.support import english, in_days
 from tests.support import snapshot
+from tests.support.api import api_error as error
 from ukeoi.accounts.models import User
 from ukeoi.api import api
 from ukeoi.core import clock
@@ -24,16 +25,6 @@ ERROR_KEYS = {"code", "message", "fields"}
 
 def call(client: Client, method: str, path: str, body: Any = None, **kwargs: Any) -> Any:
     return getattr(client, method)("/api" + path, body, content_type="application/json", **kwargs)
-
-
-def error(response: Any, status: int, code: str | None = None) -> dict[str, Any]:
-    assert response.status_code == status, response.content
-    body: dict[str, Any] = response.json()
-    assert set(body) == ERROR_KEYS
-    if code is not None:
-        assert body["code"] == code
-    assert body["message"]
-    return body
 
 
 def job_body(**overrides: Any) -> dict[str, Any]:

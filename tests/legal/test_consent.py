@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from tests.factories import ApiTokenFactory, UserFactory
 from tests.legal.conftest import new_version
+from ukeoi.accounts import services as services_accounts
 from ukeoi.accounts.models import Profile, User
 from ukeoi.core.models import AuditEvent
 from ukeoi.legal.enums import DocumentKind
@@ -110,6 +111,22 @@ class TestRegistration:
         consent = Consent.objects.filter(user=user).first()
         assert consent is not None
         assert consent.consented_at is not None
+
+    def test_an_account_an_operator_creates_has_agreed_to_nothing_and_is_asked(
+        self, client: Client, legal_pages: dict[str, DocumentVersion]
+    ) -> None:
+        """L4: nobody agreed for the holder of an account made in the admin (agree_terms
+        None): no consent is recorded, and the first signed-in page asks for it."""
+        user = services_accounts.user_register(
+            email="made-by-op@example.jp",
+            username="made_by_op",
+            display_name="代理 登録",
+            password="correct horse battery staple",
+        )
+
+        assert consented(user) == set()
+        client.force_login(user)
+        assert client.get("/contracts/")["Location"].startswith("/legal/consent/")
 
     def test_registration_works_before_any_page_is_published(self, client: Client) -> None:
         response = client.post(reverse("accounts:register"), FORM | {"agree_terms": "on"})

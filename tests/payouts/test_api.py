@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.factories import ApiTokenFactory, UserFactory
 from tests.payouts.pages_support import bank_master, closes, credit, lancer, payout_row
+from tests.support.api import api_error as _error
 from ukeoi.accounts.models import User
 from ukeoi.api import api
 from ukeoi.ledger.selectors import ledger_check_get
@@ -48,15 +49,6 @@ def _put(client: Client, body: Any, headers: dict[str, str]) -> Any:
     return client.put(
         "/api/me/payout-settings", data=data, content_type="application/json", headers=headers
     )
-
-
-def _error(response: Any, status: int, code: str) -> dict[str, Any]:
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) == {"code", "message", "fields"}
-    assert body["code"] == code
-    assert body["message"]
-    return body
 
 
 class TestPayoutSettings:
@@ -284,11 +276,12 @@ class TestRefusals:
 
     def test_every_route_declares_its_error_answers(self) -> None:
         schema = api.get_openapi_schema()
+        # 403 on every signed-in route: consent to new terms is required first (L4).
         expected = {
-            ("get", "/api/me/payout-settings"): {"401"},
+            ("get", "/api/me/payout-settings"): {"401", "403"},
             ("put", "/api/me/payout-settings"): {"400", "401", "403"},
-            ("get", "/api/me/payouts"): {"400", "401"},
-            ("get", "/api/me/statement"): {"400", "401"},
+            ("get", "/api/me/payouts"): {"400", "401", "403"},
+            ("get", "/api/me/statement"): {"400", "401", "403"},
         }
         for (method, path), statuses in expected.items():
             declared = {

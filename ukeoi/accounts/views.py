@@ -51,6 +51,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 display_name=form.cleaned_data["display_name"],
                 password=form.cleaned_data["password1"],
                 language=request.LANGUAGE_CODE,
+                agree_terms=form.cleaned_data["agree_terms"],
             )
         except ApplicationError as error:
             # The service checks "password"; the form calls that field "password1".

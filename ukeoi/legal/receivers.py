@@ -21,8 +21,9 @@ def _version_changed(sender: Any, **kwargs: Any) -> None:
     transaction.on_commit(selectors.forget_versions, robust=True)
 
 
-def _registered(sender: Any, user: User, **kwargs: Any) -> None:
-    services.consents_at_registration(user=user)
+def _registered(sender: Any, user: User, consented: bool = False, **kwargs: Any) -> None:
+    if consented:
+        services.consents_at_registration(user=user)
 
 
 def connect() -> None:

@@ -107,20 +107,22 @@ def user_register(
     display_name: str,
     password: str,
     language: str = Language.JA,
-    agree_terms: bool = True,
+    agree_terms: bool | None = None,
 ) -> User:
     """A1, A5: create an account. Refuses taken or retired e-mail addresses and usernames;
     the address is stored in its normal form.
 
-    L4: registering is agreeing to the terms of use and the privacy policy in force; the
-    caller asks for it (the API's `agree_terms`, the registration form's required box,
-    which already refuses an unticked box) and `agree_terms=False` refuses the registration
-    with nothing created. The consent is recorded by the receivers of `user_registered`."""
+    L4: the registrant agrees to the terms of use and the privacy policy in force: the
+    caller asks (the API's `agree_terms`, the registration form's required box) and passes
+    the answer; False refuses the registration with nothing created, True has the consent
+    recorded by the receivers of `user_registered`. None: nobody was asked (an operator
+    creating the account in the admin, the demo data): nothing is recorded, and the holder
+    is asked to agree at the first sign-in."""
     email, username, display_name = normalize_email(email), username.strip(), display_name.strip()
     errors = registration_errors(
         email=email, username=username, display_name=display_name, password=password
     )
-    if agree_terms is not True:
+    if agree_terms is False:
         errors.setdefault("agree_terms", []).append(AGREE_TERMS_MESSAGE)
     if errors:
         raise InvalidInput.of(errors)
@@ -142,7 +144,7 @@ def user_register(
                 action="account.registered",
                 after={"username": user.username},
             )
-            user_registered.send(sender=User, user=user)
+            user_registered.send(sender=User, user=user, consented=agree_terms is True)
             send_templated_mail(
                 to=user.email, template="welcome", context={"user": user}, language=language
             )
