@@ -28,7 +28,7 @@ from django.apps import apps
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
-from playwright.sync_api import Locator, Page, Response, expect
+from playwright.sync_api import Browser, Locator, Page, Response, expect
 from pytest_django.live_server_helper import LiveServer
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -119,6 +119,14 @@ def url(live_server: LiveServer) -> Callable[..., str]:
         return live_server.url + reverse(name, args=args)
 
     return _url
+
+
+@pytest.fixture
+def lancer_page(browser: Browser, browser_context_args: dict[str, Any]) -> Any:
+    """A second browser, for the second person (two people at once: client and lancer)."""
+    context = browser.new_context(**browser_context_args)
+    yield context.new_page()
+    context.close()
 
 
 def shot(page: Page, name: str, *, full_page: bool = True) -> Path:

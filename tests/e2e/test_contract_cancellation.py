@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from django.core.mail import EmailMessage
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from tests.contracts import builders
 from tests.e2e.conftest import shot, sign_in, submit, tr
@@ -30,14 +30,6 @@ from ukeoi.ledger.models import LedgerAccount
 pytestmark = pytest.mark.django_db(transaction=True)
 
 Url = Callable[..., str]
-
-
-@pytest.fixture
-def lancer_page(browser: Browser, browser_context_args: dict[str, Any]) -> Any:
-    """A second browser, for the second person."""
-    context = browser.new_context(**browser_context_args)
-    yield context.new_page()
-    context.close()
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import time_machine
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from tests.contracts import builders
 from tests.e2e.conftest import JAPANESE, shot, sign_in, submit, tr
@@ -27,13 +27,6 @@ from ukeoi.ledger.models import LedgerAccount
 pytestmark = pytest.mark.django_db(transaction=True)
 
 Url = Callable[..., str]
-
-
-@pytest.fixture
-def lancer_page(browser: Browser, browser_context_args: dict[str, Any]) -> Any:
-    context = browser.new_context(**browser_context_args)
-    yield context.new_page()
-    context.close()
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ import pytest
 from django.core.mail import EmailMessage
 from django.urls import reverse
 from django.utils import translation
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import shot, sign_in, submit, tr
 from tests.factories import DEFAULT_PASSWORD, OperatorFactory, UserFactory
@@ -24,14 +24,6 @@ from ukeoi.jobs.models import AppendNote, Job, Proposal
 pytestmark = pytest.mark.django_db(transaction=True)
 
 Url = Callable[..., str]
-
-
-@pytest.fixture
-def lancer_page(browser: Browser, browser_context_args: dict[str, Any]) -> Any:
-    """A second browser, for the second person."""
-    context = browser.new_context(**browser_context_args)
-    yield context.new_page()
-    context.close()
 
 
 def post_form(page: Page, action: str) -> None:
