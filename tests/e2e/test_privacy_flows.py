@@ -68,5 +68,6 @@ def test_forged_erasure_link_shows_a_message(page: Page, url: Url) -> None:
 
     assert response is not None
     assert response.status == 400
-    expect(page.locator("main .error")).to_be_visible()
+    expect(page.locator("main .refused [role=alert]")).to_be_visible()
+    expect(page.locator("main .refused a[href='/help/contact/']")).to_be_visible()
     shot(page, "privacy_06_erasure_link_invalid")
