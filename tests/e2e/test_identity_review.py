@@ -15,6 +15,12 @@ from tests.factories import DEFAULT_PASSWORD, OperatorFactory, UserFactory
 from ukeoi.accounts.enums import VerificationStatus
 from ukeoi.accounts.models import IdentityVerification
 
+# An image's width once it has loaded (it may be visible before its bytes arrive).
+LOADED_WIDTH = (
+    "img => img.complete ? img.naturalWidth : new Promise("
+    "done => img.addEventListener('load', () => done(img.naturalWidth)))"
+)
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 Url = Callable[..., str]
@@ -50,7 +56,7 @@ def test_user_uploads_and_operator_checks_the_document(
             operator.locator("#result_list a", has_text=tr("ja", "Check and decide")).click()
         image = operator.locator("#content-main img")
         expect(image).to_be_visible()
-        assert image.evaluate("img => img.naturalWidth") == 480  # the image really loads
+        assert image.evaluate(LOADED_WIDTH) == 480  # the image really loads
         shot(operator, "identity_02_operator_checks")
 
         decide = operator.locator("#content-main form")
@@ -104,7 +110,7 @@ def test_portfolio_image_shows_on_the_public_profile(
         visitor.goto(url("public_profile", user.pk))
         image = visitor.locator("main .portfolio-image")
         expect(image).to_be_visible()
-        assert image.evaluate("img => img.naturalWidth") == 320
+        assert image.evaluate(LOADED_WIDTH) == 320
         shot(visitor, "portfolio_01_public_profile")
     finally:
         context.close()
