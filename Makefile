@@ -14,6 +14,7 @@ $(VENV)/.synced: pyproject.toml uv.lock
 	@touch $@
 
 setup: $(VENV)/.synced
+	@bash scripts/ensure-document-fonts.sh
 
 # `make run RUN_ADDR=127.0.0.1:8101` serves elsewhere; links in mail follow (SITE_URL unset).
 RUN_ADDR ?= 127.0.0.1:8000

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "ukeoi.accounts",
     "ukeoi.legal",
     "ukeoi.ledger",
+    "ukeoi.documents",
     "ukeoi.jobs",
     "ukeoi.contracts",
     "ukeoi.helpdesk",
@@ -308,6 +309,10 @@ LANCER_FEE_PERMILLE = env.int("LANCER_FEE_PERMILLE", default=165)
 # Each delivery stores its deadline, so a change applies to new deliveries only. A value
 # that could pay a delivery later than 60 days after it is refused (`manage.py check`).
 INSPECTION_DAYS = env.int("INSPECTION_DAYS", default=14)
+# Issued documents' PDFs (L1, T4): a TrueType Japanese font (scripts/ensure-document-fonts.sh).
+DOCUMENT_FONT = env.str(
+    "DOCUMENT_FONT", default="/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf"
+)
 PAYOUT_FEE_OWN_BANK = env.int("PAYOUT_FEE_OWN_BANK", default=100)
 PAYOUT_FEE_OTHER_BANK = env.int("PAYOUT_FEE_OTHER_BANK", default=500)
 # The platform's bank (transfers to it cost PAYOUT_FEE_OWN_BANK) and its paying account,

@@ -18,14 +18,15 @@ MAY_IMPORT: dict[str, set[str]] = {
     "accounts": {"core"},
     "legal": {"accounts", "core"},
     "ledger": {"core"},
+    "documents": {"core"},
     "jobs": {"accounts", "ledger", "core"},
     "payouts": {"accounts", "ledger", "core"},
     # contracts reads the payout calendar (L2: a milestone's payment date).
-    "contracts": {"jobs", "payouts", "accounts", "ledger", "core"},
+    "contracts": {"jobs", "payouts", "accounts", "ledger", "documents", "core"},
     "helpdesk": {"accounts", "core"},
     "withdrawal": {"contracts", "jobs", "payouts", "accounts", "ledger", "core"},
     "privacy": {"withdrawal", "helpdesk", "contracts", "jobs", "payouts", "accounts"}
-    | {"legal", "ledger", "core"},
+    | {"legal", "ledger", "documents", "core"},
 }
 
 

@@ -249,6 +249,15 @@ KEPT_TEXT_FIELDS: dict[str, str] = {
     "legal.DocumentVersion.body_en": "operators' legal text",
     "legal.DocumentVersion.changes_ja": "operators' legal text",
     "legal.DocumentVersion.changes_en": "operators' legal text",
+    # L1, T4: issued documents, kept as issued (P2's exception, see KEPT_VALUES).
+    "documents.Document.series": "a numbering series code",
+    "documents.Document.subject_type": "which table the document is about",
+    "documents.Document.subject_id": "which row (an id)",
+    "documents.Document.sha256": "a hash of the issued PDF",
+    "documents.Document.parties": "P2 exception: an issued document, kept as issued (T4)",
+    "documents.Document.payload": "P2 exception: an issued document, kept as issued (T4)",
+    "documents.Document.pdf": "P2 exception: an issued document, kept as issued (T4)",
+    "documents.DocumentSeries.name": "a numbering series code",
 }
 
 # P2: the ONLY columns (and stored files) where a value the person gave may still be found
@@ -273,6 +282,21 @@ KEPT_VALUES: dict[str, str] = {
         "P2 exception, M5: the bank transfer (Zengin) file lists the bank account number and "
         "holder name of each payout as the bank received them; listed on the receipt (P4) "
         "and deleted 7 years after its batch's payment date (retention.kept_until)"
+    ),
+    "documents.Document.parties": (
+        "P2 exception, L1, T4: an issued document (statement of terms) states the parties' names "
+        "and the terms as issued and is never changed; listed on the receipt (P4) and deleted "
+        "after its retention date (7 years from the end of its fiscal year, Document.retain_until)"
+    ),
+    "documents.Document.payload": (
+        "P2 exception, L1, T4: an issued document (statement of terms) states the parties' names "
+        "and the terms as issued and is never changed; listed on the receipt (P4) and deleted "
+        "after its retention date (7 years from the end of its fiscal year, Document.retain_until)"
+    ),
+    "documents.Document.pdf": (
+        "P2 exception, L1, T4: an issued document (statement of terms) states the parties' names "
+        "and the terms as issued and is never changed; listed on the receipt (P4) and deleted "
+        "after its retention date (7 years from the end of its fiscal year, Document.retain_until)"
     ),
 }
 
