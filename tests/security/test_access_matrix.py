@@ -655,6 +655,14 @@ WEB: list[Row] = [
         owner=lancer_of,
         counterpart=client_of,
     ),
+    # L1, A2: a statement of terms' PDF is for the two sides (and operators); others 404.
+    Row(
+        "contracts:terms_pdf",
+        get(url("contracts:terms_pdf", lambda w: w.contract_agreeing.pk, lambda w: 1)),
+        party(OK, other=OK),
+        owner=client_of,
+        counterpart=lancer_of,
+    ),
     Row(
         "contracts:for_proposal",
         get(url("contracts:for_proposal", lambda w: w.contract_agreeing.proposal_id)),
@@ -1158,6 +1166,25 @@ API: list[Row] = [
     Row(
         "GET /api/contracts/{contract_id}",
         api_call("GET", "/contracts/{contract_id}", contract_id=_id("contract_agreeing")),
+        api_party(OK, other=OK),
+        owner=client_of,
+        counterpart=lancer_of,
+    ),
+    Row(
+        "GET /api/contracts/{contract_id}/terms",
+        api_call("GET", "/contracts/{contract_id}/terms", contract_id=_id("contract_agreeing")),
+        api_party(OK, other=OK),
+        owner=client_of,
+        counterpart=lancer_of,
+    ),
+    Row(
+        "GET /api/contracts/{contract_id}/terms/{version}",
+        api_call(
+            "GET",
+            "/contracts/{contract_id}/terms/{version}",
+            contract_id=_id("contract_agreeing"),
+            version=lambda w: 1,
+        ),
         api_party(OK, other=OK),
         owner=client_of,
         counterpart=lancer_of,

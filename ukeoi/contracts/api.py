@@ -10,6 +10,7 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
@@ -32,8 +33,12 @@ from ukeoi.contracts.schemas import (
     MilestonesIn,
     RatingIn,
     RatingOut,
+    TermsStatementOut,
 )
+from ukeoi.contracts.statement import statement_get, statements_list
 from ukeoi.core.api import errors
+from ukeoi.core.errors import NotFound
+from ukeoi.documents.models import Document
 from ukeoi.jobs import selectors as job_selectors
 from ukeoi.jobs import services as job_services
 from ukeoi.jobs.api import proposal_answer
@@ -268,6 +273,39 @@ def contract_detail(request: HttpRequest, contract_id: int) -> dict[str, Any]:
     """One contract, for its two sides: milestones with escrow state and fees (B3, B6),
     deliveries, the cancellation's five steps (B4, B7), ratings (B5), and what you may do."""
     return _one(contract_id, _actor(request))
+
+
+def _statement(contract: Contract, document: Document) -> dict[str, Any]:
+    return {
+        "version": document.version,
+        "number": document.display_number,
+        "issued_at": document.issued_at,
+        "retain_until": document.retain_until,
+        "sha256": document.sha256,
+        "pdf_url": reverse("contracts:terms_pdf", args=[contract.pk, document.version]),
+        "payload": document.payload,
+    }
+
+
+@router.get(
+    "/{contract_id}/terms", response={200: list[TermsStatementOut], **errors(400, 401, 404)}
+)
+def contract_terms_list(request: HttpRequest, contract_id: int) -> list[dict[str, Any]]:
+    """L1: every version of the contract's statement of terms, newest (in force) first."""
+    contract = selectors.contract_get(contract_id=contract_id, viewer=_actor(request))
+    return [_statement(contract, d) for d in statements_list(contract)]
+
+
+@router.get(
+    "/{contract_id}/terms/{version}", response={200: TermsStatementOut, **errors(400, 401, 404)}
+)
+def contract_terms_get(request: HttpRequest, contract_id: int, version: int) -> dict[str, Any]:
+    """L1: one version of the statement of terms, the same content as its PDF."""
+    contract = selectors.contract_get(contract_id=contract_id, viewer=_actor(request))
+    document = statement_get(contract, version=version)
+    if document is None:
+        raise NotFound(_("That version of the statement of terms does not exist."))
+    return _statement(contract, document)
 
 
 @router.post("/{contract_id}/milestones", response={200: ContractOut, **CHANGE_ERRORS})

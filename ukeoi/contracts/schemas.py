@@ -1,4 +1,5 @@
 from datetime import date, datetime
+from typing import Any
 
 from ninja import Schema
 from pydantic import Field, StrictInt, StrictStr
@@ -184,3 +185,15 @@ class CancellationIn(StrictIn):
 class RatingIn(StrictIn):
     value: RatingValue
     comment: StrictStr = Field(max_length=rules.RATING_COMMENT_MAX)
+
+
+class TermsStatementOut(Schema):
+    """L1: one issued version of a contract's statement of terms (取引条件明示書)."""
+
+    version: int
+    number: str = Field(description="The document number, e.g. TERMS-000042 (gapless per series)")
+    issued_at: datetime
+    retain_until: date = Field(description="T4: kept until this day, then deleted")
+    sha256: str = Field(description="T4: SHA-256 of the PDF, recorded at issue")
+    pdf_url: str
+    payload: dict[str, Any] = Field(description="The nine items as issued (the PDF's content)")

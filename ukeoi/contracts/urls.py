@@ -17,6 +17,11 @@ urlpatterns = [
         name="cancellation_step",
     ),
     path("<int:contract_id>/rate/", views.rating_submit, name="rate"),
+    path(
+        "<int:contract_id>/terms/<int:version>.pdf",
+        views.contract_terms_pdf,
+        name="terms_pdf",
+    ),
     path("milestones/<int:milestone_id>/escrow/", views.milestone_escrow, name="escrow"),
     path(
         "milestones/<int:milestone_id>/demo-confirm-payment/",

@@ -42,10 +42,12 @@ from ukeoi.contracts.forms import (
     milestone_formset,
 )
 from ukeoi.contracts.models import Cancellation, Contract, Delivery, Milestone
+from ukeoi.contracts.statement import statement_get, statements_list
 from ukeoi.core.errors import ApplicationError, NotFound
 from ukeoi.core.fees import rates_of
 from ukeoi.core.forms import apply_error
 from ukeoi.core.views import refused
+from ukeoi.documents.files import document_file_response
 from ukeoi.jobs import selectors as job_selectors
 from ukeoi.jobs import services as job_services
 from ukeoi.jobs.enums import JobFormat, PaymentStatus
@@ -321,6 +323,8 @@ def _detail(
         "message_form": bound.message or MessageForm(prefix="message"),
         "trust": job_selectors.trust_signals_get([contract.client, contract.lancer]),
         "fee_rates": rates_of(contract),
+        # L1: every version of the statement of terms, newest (the one in force) first.
+        "statements": statements_list(contract),
     }
     return render(request, "contracts/contract_detail.html", context, status=status)
 
@@ -517,6 +521,18 @@ def milestone_request_changes(request: HttpRequest, milestone_id: int) -> HttpRe
         form=form,
         bound=bound,
     )
+
+
+@login_required
+def contract_terms_pdf(request: HttpRequest, contract_id: int, version: int) -> HttpResponse:
+    """L1, T4: one version of the statement of terms as a PDF, to the two sides and the
+    operators (anyone else: 404); a file that no longer matches its SHA-256 is refused."""
+    contract = _contract_or_404(request, contract_id)
+    document = statement_get(contract, version=version)
+    try:
+        return document_file_response(request, document, allowed=document is not None)
+    except ApplicationError as error:
+        return refused(request, error, back=contract.get_absolute_url())
 
 
 @login_required

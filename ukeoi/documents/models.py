@@ -6,10 +6,14 @@ retention purge (`Document.objects.purge_expired`) deletes rows, and only those 
 retention date has passed."""
 
 from datetime import date
+from pathlib import Path
 from typing import Any, NoReturn
 
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from ukeoi.core.errors import ApplicationError
@@ -79,8 +83,18 @@ class DocumentQuerySet(models.QuerySet["Document"]):
         return deleted
 
 
+class DocumentStorage(FileSystemStorage):
+    """Issued documents live beside MEDIA_ROOT, in `<MEDIA_ROOT>/../documents` (var/documents:
+    outside the web root, like the uploads, and apart from them, since they are kept for
+    years and removed only by the retention purge). Read only through `files.document_bytes`."""
+
+    @cached_property
+    def base_location(self) -> str:
+        return str(Path(settings.MEDIA_ROOT).resolve().parent / "documents")
+
+
 def document_path(instance: "Document", filename: str) -> str:
-    return f"documents/{instance.series}/{filename}"
+    return f"{instance.series}/{filename}"
 
 
 class Document(models.Model):
@@ -105,7 +119,9 @@ class Document(models.Model):
     # SHA-256 (hex) of the PDF bytes, recorded at issue and checked on every download (T4).
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     # The PDF, in the private storage (outside the web root), served by a permission-checked view.
-    pdf = models.FileField(_("PDF"), upload_to=document_path, max_length=200)
+    pdf = models.FileField(
+        _("PDF"), upload_to=document_path, storage=DocumentStorage, max_length=200
+    )
     issued_at = models.DateTimeField(_("issued"))
     # T4: may be deleted after this day (rules.retain_until of the issue date).
     retain_until = models.DateField(_("kept until"), db_index=True)

@@ -2,6 +2,7 @@
 Japanese font from Debian's packages (`scripts/ensure-document-fonts.sh` installs it;
 settings.DOCUMENT_FONT names the file)."""
 
+import logging
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -12,6 +13,8 @@ from django.template.loader import render_to_string
 from fpdf import FPDF
 
 FONT_FAMILY = "jp"
+# fontTools logs every glyph table it subsets at INFO.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
 @lru_cache(maxsize=1)

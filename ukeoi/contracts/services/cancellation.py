@@ -31,6 +31,7 @@ from ukeoi.contracts.services._common import (
 
 # The ledger names a milestone's escrow account by this subject (M1).
 from ukeoi.contracts.services.delivery import accept_delivered
+from ukeoi.contracts.statement import statement_issue
 from ukeoi.core import clock
 from ukeoi.core.audit import audit
 from ukeoi.core.errors import InvalidInput, refuse
@@ -173,6 +174,8 @@ def _take_step(
             action="contract.cancelled",
             fields=["open_cancellation", "cancelled_at"],
         )
+        # L1: the cancellation ends the terms; its statement records it.
+        statement_issue(contract=contract, users=locked.users)
     _touch(contract, now)
     template = "cancellation_auto_step" if automatic else "cancellation_step"
     _mail_both(contract, locked.users, template, cancellation=cancellation, action=action)

@@ -28,6 +28,7 @@ from ukeoi.contracts.services._common import (
     _refuse_if_other_withdrawn,
     _touch,
 )
+from ukeoi.contracts.statement import statement_issue
 from ukeoi.core import clock, fees
 from ukeoi.core.audit import audit
 from ukeoi.core.errors import Conflict, InvalidInput, NotFound, refuse
@@ -110,8 +111,9 @@ def contract_create_from_proposal(*, actor: User | None, proposal_id: int) -> Co
                 "lancer_fee_permille": contract.lancer_fee_permille,
             },
         )
-        # No mail of its own: jobs tells the lancer the proposal was selected, and the
-        # client made the selection.
+        # L1: the selected proposal's amount and date are the terms both accepted. Version 1
+        # is on the contract page at once; jobs' selection notice is today's only mail here.
+        statement_issue(contract=contract, users=users, include_proposed=True, mail=False)
     return contract
 
 
@@ -208,6 +210,8 @@ def milestones_agree(*, actor: User, contract_id: int) -> Contract:
             )
         _move_contract(contract, ContractStatus.IN_PROGRESS, actor=actor, action="contract.agreed")
         _touch(contract, now)
+        # L1: agreed milestones change the terms: the next version of the statement.
+        statement_issue(contract=contract, users=locked.users)
         _mail(
             locked.client,
             "milestones_agreed",
