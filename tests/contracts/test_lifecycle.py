@@ -59,8 +59,10 @@ class TestCreation:
         milestone = only_milestone(contract)
         assert (milestone.amount, milestone.status) == (24_000, MilestoneStatus.PROPOSED)
         assert AuditEvent.objects.filter(action="contract.created").count() == 1
-        # jobs tells the lancer; the contract adds no mail of its own.
-        assert [m.to for m in mailoutbox] == [[lancer.email]]
+        # jobs tells the lancer it was selected; L1: both get the statement of terms.
+        selected, *terms = mailoutbox
+        assert selected.to == [lancer.email]
+        assert sorted(m.to[0] for m in terms) == sorted([client_user.email, lancer.email])
 
     def test_contract_creation_is_idempotent_per_proposal(self, client_user: User) -> None:
         contract = builders.contract_agreeing(client=client_user)

@@ -113,7 +113,7 @@ def contract_create_from_proposal(*, actor: User | None, proposal_id: int) -> Co
         )
         # L1: the selected proposal's amount and date are the terms both accepted. Version 1
         # is on the contract page at once; jobs' selection notice is today's only mail here.
-        statement_issue(contract=contract, users=users, include_proposed=True, mail=False)
+        statement_issue(contract=contract, users=users, include_proposed=True)
     return contract
 
 
