@@ -16,7 +16,9 @@ from tests.contracts import builders
 from tests.factories import UserFactory
 from ukeoi.contracts import services
 from ukeoi.contracts.statement import statements_list
+from ukeoi.documents.files import document_bytes
 from ukeoi.documents.models import Document
+from ukeoi.documents.services import document_render
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +36,9 @@ NINE = [
 
 
 def pdf_bytes(document: Document) -> bytes:
-    with document.pdf.storage.open(document.pdf.name, "rb") as handle:
-        return handle.read()
+    """The PDF as it is served: rendered if the after-commit rendering has not run (these
+    tests run in a transaction that never commits), checked against its SHA-256."""
+    return document_bytes(Document.objects.get(pk=document.pk))
 
 
 def pdf_text(document: Document) -> str:
@@ -141,7 +144,7 @@ def test_page_shows_current_version_and_history_to_both_sides_404_to_strangers(
 
 def test_a_tampered_pdf_is_refused_with_409_not_served(client: Client) -> None:
     contract = builders.contract_agreeing()
-    document = statements_list(contract)[0]
+    document = document_render(statements_list(contract)[0].pk)
     with document.pdf.storage.open(document.pdf.name, "wb") as handle:
         handle.write(b"%PDF-1.4 changed")
     client.force_login(contract.client)

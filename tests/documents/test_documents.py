@@ -4,6 +4,7 @@
 import hashlib
 import subprocess
 from datetime import date
+from typing import Any
 
 import pytest
 from django.http import Http404
@@ -15,6 +16,7 @@ from tests.documents.support import issue
 from ukeoi.documents.files import DocumentTampered, document_file_response
 from ukeoi.documents.models import Document, DocumentWriteRefused
 from ukeoi.documents.rules import retain_until
+from ukeoi.documents.services import document_render
 
 pytestmark = pytest.mark.django_db
 
@@ -60,8 +62,21 @@ def test_an_issued_document_is_never_changed_or_deleted() -> None:
     assert Document.objects.get(pk=document.pk).payload == {"金額": "10,000円"}
 
 
+def test_the_pdf_is_rendered_once_the_issue_commits(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """T4: the row exists with the change it records; its PDF and SHA-256 are written right
+    after the transaction commits, once."""
+    with django_capture_on_commit_callbacks(execute=True):
+        document = issue()
+        assert document.sha256 == ""
+    document.refresh_from_db()
+    assert len(document.sha256) == 64
+    assert document_render(document.pk).sha256 == document.sha256
+
+
 def test_sha256_of_the_pdf_is_recorded_at_issue_and_japanese_renders(tmp_path: object) -> None:
-    document = issue()
+    document = document_render(issue().pk)
     data = document.pdf.read()
     assert data.startswith(b"%PDF")
     assert hashlib.sha256(data).hexdigest() == document.sha256
@@ -76,9 +91,11 @@ def test_sha256_of_the_pdf_is_recorded_at_issue_and_japanese_renders(tmp_path: o
 def test_serving_checks_the_sha256() -> None:
     document = issue()
     request = RequestFactory().get("/")
+    # Not rendered yet (the test's transaction never commits): serving renders it first.
     response = document_file_response(request, document, allowed=True)
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
+    document.refresh_from_db()
     with pytest.raises(Http404):
         document_file_response(request, document, allowed=False)
     with document.pdf.storage.open(document.pdf.name, "wb") as handle:

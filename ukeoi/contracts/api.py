@@ -39,6 +39,7 @@ from ukeoi.contracts.statement import statement_get, statements_list
 from ukeoi.core.api import errors
 from ukeoi.core.errors import NotFound
 from ukeoi.documents.models import Document
+from ukeoi.documents.services import document_render
 from ukeoi.jobs import selectors as job_selectors
 from ukeoi.jobs import services as job_services
 from ukeoi.jobs.api import proposal_answer
@@ -276,6 +277,8 @@ def contract_detail(request: HttpRequest, contract_id: int) -> dict[str, Any]:
 
 
 def _statement(contract: Contract, document: Document) -> dict[str, Any]:
+    if not document.sha256:  # issued a moment ago: its PDF is rendered after the commit
+        document = document_render(document.pk)
     return {
         "version": document.version,
         "number": document.display_number,

@@ -27,7 +27,7 @@ from ukeoi.contracts.models import Contract, Milestone
 from ukeoi.core.mail import absolute_url, notify
 from ukeoi.documents.models import Document, DocumentKind
 from ukeoi.documents.pdf import render_template_pdf
-from ukeoi.documents.services import IssuedFacts, document_issue
+from ukeoi.documents.services import RENDERERS, IssuedFacts, document_issue
 
 SUBJECT_TYPE = "contracts.contract"
 KIND = DocumentKind.TERMS
@@ -244,6 +244,10 @@ def render_terms(facts: IssuedFacts) -> bytes:
         title=f"{facts.payload['title']} {facts.display_number}",
         created=facts.issued_at,
     )
+
+
+# Renders a statement whose after-commit rendering did not happen (documents.files).
+RENDERERS[KIND] = render_terms
 
 
 def statement_issue(

@@ -22,7 +22,12 @@ class DocumentTampered(ApplicationError):
 
 
 def document_bytes(document: Document) -> bytes:
-    """The PDF's bytes, checked against the SHA-256 recorded at issue (T4)."""
+    """The PDF's bytes, checked against the SHA-256 recorded at issue (T4); rendered first
+    if the after-commit rendering has not happened yet."""
+    if not document.sha256:
+        from ukeoi.documents.services import document_render
+
+        document = document_render(document.pk)
     try:
         with document.pdf.storage.open(document.pdf.name, "rb") as handle:
             data = handle.read()

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from ukeoi.core import clock
 from ukeoi.documents import rules
-from ukeoi.documents.models import Document, DocumentSeries
+from ukeoi.documents.models import Document, DocumentSeries, document_path
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,10 @@ class IssuedFacts:
 
 
 Renderer = Callable[[IssuedFacts], bytes]
+
+# The renderer of each kind, as the issuing app passed it (kept to render a document whose
+# after-commit rendering did not happen, e.g. the process ended first).
+RENDERERS: dict[str, Renderer] = {}
 
 
 def _take_number(series: str) -> int:
@@ -53,9 +57,12 @@ def document_issue(
     total_amount: int = 0,
     series: str | None = None,
 ) -> Document:
-    """Issue the next version of `kind` for the subject: number it, render it, record the
-    PDF's SHA-256 and the retention date. Runs inside the caller's transaction (it opens a
-    savepoint of its own), so the document exists exactly when the change it records does."""
+    """Issue the next version of `kind` for the subject: number it, record what it says and
+    the retention date, inside the caller's transaction (a savepoint of its own), so the
+    document exists exactly when the change it records does. The PDF is rendered and its
+    SHA-256 recorded once the transaction commits (`document_render`): rendering takes a
+    few hundred milliseconds, which no row lock should wait for, and a rolled-back change
+    leaves no file behind."""
     series_name = series or kind
     with transaction.atomic():
         number = _take_number(series_name)
@@ -77,19 +84,43 @@ def document_issue(
             issued_at=issued_at,
             retain_until=rules.retain_until(timezone.localdate(issued_at)),
         )
-        data = render(
-            IssuedFacts(
-                kind=kind,
-                series=series_name,
-                number=number,
-                display_number=document.display_number,
-                version=version,
-                issued_at=issued_at,
-                parties=document.parties,
-                payload=payload,
-            )
-        )
-        document.sha256 = hashlib.sha256(data).hexdigest()
-        document.pdf.save(f"{number:06d}.pdf", ContentFile(data), save=False)
         document.save()
+    RENDERERS[kind] = render
+    pk = document.pk
+    transaction.on_commit(lambda: document_render(pk))
     return document
+
+
+def document_render(document_id: int) -> Document:
+    """Render an issued document's PDF, store it and record its SHA-256, once: a document
+    already rendered is returned as it is (T4: from then on its bytes never change)."""
+    document = Document.objects.get(pk=document_id)
+    if document.sha256:
+        return document
+    render = RENDERERS[document.kind]
+    data = render(
+        IssuedFacts(
+            kind=document.kind,
+            series=document.series,
+            number=document.number,
+            display_number=document.display_number,
+            version=document.version,
+            issued_at=document.issued_at,
+            parties=document.parties,
+            payload=document.payload,
+        )
+    )
+    name = document.pdf.storage.save(
+        document_path(document, f"{document.number:06d}.pdf"), ContentFile(data)
+    )
+    digest = hashlib.sha256(data).hexdigest()
+    with transaction.atomic():
+        # The one change an issued row takes: its file, once (the queryset refuses updates).
+        filled = models.QuerySet.update(
+            Document.objects.filter(pk=document_id, sha256=""),
+            sha256=digest,
+            pdf=name,
+        )
+    if not filled:  # rendered at the same moment by another process: keep theirs
+        document.pdf.storage.delete(name)
+    return Document.objects.get(pk=document_id)
