@@ -1,5 +1,7 @@
 """Payout settings (M4, W9): how and when a user wants their reward balance paid out."""
 
+from typing import Any
+
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -27,26 +29,25 @@ def _settings_for_update(user: User) -> PayoutSettings:
     return found or PayoutSettings(user=user)
 
 
+def _set(actor: User, field: str, value: Any, *, action: str) -> PayoutSettings:
+    """Lock the actor (W6) and their settings row, set one field, audit a change."""
+    user = _lock_active(actor)
+    row = _settings_for_update(user)
+    before = getattr(row, field) if row.pk else None
+    setattr(row, field, value)
+    row.updated_at = clock.now()
+    row.save()
+    if before != value:
+        audit(actor=actor, subject=row, action=action, before={field: before}, after={field: value})
+    return row
+
+
 @transaction.atomic
 def payout_settings_set(*, actor: User, mode: str) -> PayoutSettings:
     """M4: automatic payout at each close, or keep the balance (manual)."""
     if mode not in PayoutMode.values:
         raise InvalidInput.of({"mode": [_("Choose automatic payout or keep the balance.")]})
-    user = _lock_active(actor)
-    row = _settings_for_update(user)
-    before = row.mode if row.pk else None
-    row.mode = mode
-    row.updated_at = clock.now()
-    row.save()
-    if before != mode:
-        audit(
-            actor=actor,
-            subject=row,
-            action="payout_settings.mode",
-            before={"mode": before},
-            after={"mode": mode},
-        )
-    return row
+    return _set(actor, "mode", mode, action="payout_settings.mode")
 
 
 @transaction.atomic
@@ -55,18 +56,4 @@ def payout_final_request(*, actor: User, enabled: bool) -> PayoutSettings:
     transfer fee, whatever the 1,000-yen minimum and the payout mode."""
     if not isinstance(enabled, bool):
         raise InvalidInput.of({"enabled": [_("Say yes or no.")]})
-    user = _lock_active(actor)
-    row = _settings_for_update(user)
-    before = row.final_payout if row.pk else None
-    row.final_payout = enabled
-    row.updated_at = clock.now()
-    row.save()
-    if before != enabled:
-        audit(
-            actor=actor,
-            subject=row,
-            action="payout_settings.final_payout",
-            before={"final_payout": before},
-            after={"final_payout": enabled},
-        )
-    return row
+    return _set(actor, "final_payout", enabled, action="payout_settings.final_payout")
