@@ -77,7 +77,13 @@ def test_purge_deletes_expired_exports_and_payouts_past_retention_only() -> None
 
     counts = services.purge_expired()
 
-    assert counts == {"exports": 1, "payouts": 0, "accounts": 0, "transfer_files": 0}
+    assert counts == {
+        "exports": 1,
+        "payouts": 0,
+        "accounts": 0,
+        "transfer_files": 0,
+        "documents": 0,
+    }
     assert list(DataExport.objects.values_list("pk", flat=True)) == [live.pk]
     assert not expired.file.storage.exists(stored)
     assert Payout.objects.filter(user=person.user).count() == 1
@@ -90,7 +96,7 @@ def test_purge_deletes_expired_exports_and_payouts_past_retention_only() -> None
 
     assert counts["payouts"] == 1
     assert counts["accounts"] == 1
-    assert again == {"exports": 0, "payouts": 0, "accounts": 0, "transfer_files": 0}
+    assert again == {"exports": 0, "payouts": 0, "accounts": 0, "transfer_files": 0, "documents": 0}
     assert not Payout.objects.filter(user=person.user).exists()
     assert person.user.lancer_contracts.exists()
     assert isinstance(request.retain_until, date)

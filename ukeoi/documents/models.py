@@ -6,17 +6,20 @@ retention purge (`Document.objects.purge_expired`) deletes rows, and only those 
 retention date has passed."""
 
 from datetime import date
+from functools import partial
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from ukeoi.core.errors import ApplicationError
+
+M = TypeVar("M", bound=models.Model)
 
 
 class DocumentWriteRefused(ApplicationError):
@@ -59,7 +62,7 @@ class DocumentSeries(models.Model):
         return self.name
 
 
-class DocumentQuerySet(models.QuerySet["Document"]):
+class _InsertOnlyQuerySet(models.QuerySet[M]):
     """Rows are only inserted; deleting is the retention purge's alone."""
 
     def update(self, **kwargs: Any) -> NoReturn:
@@ -71,16 +74,29 @@ class DocumentQuerySet(models.QuerySet["Document"]):
     def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> NoReturn:
         _refuse()
 
-    def purge_expired(self, *, today: date) -> int:
-        """T4: delete the documents (rows and files) whose retention ended before `today`."""
-        expired = list(self.filter(retain_until__lt=today))
-        for document in expired:
-            if document.pdf:
-                document.pdf.storage.delete(document.pdf.name)
-        deleted, _per_model = models.QuerySet.delete(
-            Document.objects.filter(pk__in=[d.pk for d in expired])
-        )
+
+class DocumentQuerySet(_InsertOnlyQuerySet["Document"]):
+    def purge_expired(self, *, today: date, batch: int = 1000) -> int:
+        """T4: delete the documents (rows, party rows and files) whose retention ended before
+        `today`, `batch` at a time; each batch's files go once its rows are gone."""
+        deleted = 0
+        while expired := list(
+            self.filter(retain_until__lt=today).order_by("pk").values_list("pk", "pdf")[:batch]
+        ):
+            with transaction.atomic():
+                _count, per_model = models.QuerySet.delete(
+                    Document.objects.filter(pk__in=[pk for pk, _name in expired])
+                )
+                names = [name for _pk, name in expired if name]
+                transaction.on_commit(partial(_delete_files, names))
+            deleted += per_model.get(Document._meta.label, 0)
         return deleted
+
+
+def _delete_files(names: list[str]) -> None:
+    storage = Document._meta.get_field("pdf").storage
+    for name in names:
+        storage.delete(name)
 
 
 class DocumentStorage(FileSystemStorage):
@@ -161,3 +177,42 @@ class Document(models.Model):
     @property
     def display_number(self) -> str:
         return f"{self.series.upper()}-{self.number:06d}"
+
+
+class DocumentPartyQuerySet(_InsertOnlyQuerySet["DocumentParty"]):
+    pass
+
+
+class DocumentParty(models.Model):
+    """A person a document names, as a row (written with the document, never changed): a
+    user's own documents and the counterparty search (T4), and the erasure receipt's list
+    of what is kept (P2, P4), are index lookups instead of reads of every `parties` value."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="party_rows")
+    # PROTECT: accounts are never deleted (an erased one stays, anonymous).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="document_parties"
+    )
+    # The party's role on the document ("client", "lancer", ...), as in `Document.parties`.
+    role = models.CharField(_("role"), max_length=16)
+
+    objects = DocumentPartyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("document party")
+        verbose_name_plural = _("document parties")
+        constraints = [
+            models.UniqueConstraint(fields=["document", "role"], name="documents_party_role")
+        ]
+        indexes = [models.Index(fields=["user", "document"], name="documents_party_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.role} {self.user_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            _refuse()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        _refuse()

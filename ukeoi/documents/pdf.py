@@ -3,6 +3,7 @@ Japanese font from Debian's packages (`scripts/ensure-document-fonts.sh` install
 settings.DOCUMENT_FONT names the file)."""
 
 import logging
+import re
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -13,6 +14,10 @@ from django.template.loader import render_to_string
 from fpdf import FPDF
 
 FONT_FAMILY = "jp"
+# A space before Japanese text ("1. ロゴ制作", "ukeoi が"): Japanese has no spaces, so fpdf2's
+# word wrap would break the line there and leave "1." alone on its line. A no-break space
+# keeps them together; the Japanese that follows wraps between characters.
+_SPACE_BEFORE_JAPANESE = re.compile(r" (?=[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef])")
 # fontTools logs every glyph table it subsets at INFO.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
 
@@ -40,7 +45,7 @@ def html_to_pdf(html: str, *, title: str, created: datetime) -> bytes:
     pdf.set_font(FONT_FAMILY, size=10)
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
-    pdf.write_html(html, font_family=FONT_FAMILY)
+    pdf.write_html(_SPACE_BEFORE_JAPANESE.sub("\u00a0", html), font_family=FONT_FAMILY)
     return bytes(pdf.output())
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from ukeoi.core import clock
 from ukeoi.documents import rules
-from ukeoi.documents.models import Document, DocumentSeries, document_path
+from ukeoi.documents.models import Document, DocumentParty, DocumentSeries, document_path
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,11 @@ def document_issue(
             retain_until=rules.retain_until(timezone.localdate(issued_at)),
         )
         document.save()
+        DocumentParty.objects.bulk_create(
+            DocumentParty(document=document, user_id=party["user_id"], role=party["role"])
+            for party in parties
+            if party.get("user_id")
+        )
     RENDERERS[kind] = render
     pk = document.pk
     transaction.on_commit(lambda: document_render(pk))

@@ -32,6 +32,7 @@ from ukeoi.accounts.models import (
 from ukeoi.contracts.models import Cancellation, Contract, Delivery, Milestone, Rating
 from ukeoi.core import clock
 from ukeoi.core.models import AuditEvent
+from ukeoi.documents.selectors import documents_of
 from ukeoi.helpdesk.models import Answer, InquiryReply, Question
 from ukeoi.jobs.models import (
     AppendNote,
@@ -152,6 +153,8 @@ def _files(user: User) -> Iterable[tuple[str, Any]]:
             "withdraw_when_clear": _rows(WithdrawWhenClear.objects.filter(user_id=uid)),
         },
     )
+    # L1, T4: the documents issued to the user, as issued (their PDFs are under files/).
+    yield "documents.json", _rows(documents_of(uid))
     # L4: which version of the terms and the privacy policy the user agreed to, and when.
     yield "legal_consents.json", consent_rows(user_id=uid)
     yield "audit_events.json", _rows(AuditEvent.objects.filter(Q(actor_id=uid) | personal_subjects))
@@ -170,6 +173,8 @@ def _uploads(user: User) -> Iterable[tuple[str, int, str, FieldFile]]:
     ).exclude(file="")
     for delivery in deliveries.order_by("pk"):
         yield "contracts.delivery", delivery.pk, "file", delivery.file
+    for document in documents_of(uid).exclude(pdf=""):
+        yield "documents.document", document.pk, "pdf", document.pdf
 
 
 def _write_uploads(archive: zipfile.ZipFile, user: User) -> list[dict[str, Any]]:

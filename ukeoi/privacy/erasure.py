@@ -258,6 +258,7 @@ KEPT_TEXT_FIELDS: dict[str, str] = {
     "documents.Document.payload": "P2 exception: an issued document, kept as issued (T4)",
     "documents.Document.pdf": "P2 exception: an issued document, kept as issued (T4)",
     "documents.DocumentSeries.name": "a numbering series code",
+    "documents.DocumentParty.role": "a party's role code (client, lancer)",
 }
 
 # P2: the ONLY columns (and stored files) where a value the person gave may still be found

@@ -47,6 +47,15 @@ KEPT: tuple[tuple[str, Promise, Promise, str], ...] = (
         DELETED_AFTER,
     ),
     (
+        "documents",
+        _("Issued documents that name you (statements of terms), as issued"),
+        _(
+            "Documents the law requires us to keep unchanged for 7 years from the end of the "
+            "year they were issued in (フリーランス・事業者間取引適正化等法, 電子帳簿保存法)."
+        ),
+        DELETED_AFTER,
+    ),
+    (
         "ledger",
         _("Ledger entries of your reward balance: amounts and dates"),
         _(

@@ -5,7 +5,9 @@ person is told is what happens.
 A payout and the bank transfer file that lists it are records of a transfer: kept 7 years
 after the day the bank made it (the batch's payment date, M3), the tax record rule
 (法人税法施行規則 59条, 所得税法 148条). The ledger and the contracts are records of the same
-transactions: required as long as the last of them, then kept without personal data."""
+transactions: required as long as the last of them, then kept without personal data.
+Issued documents (L1, T4) are kept until their own date, 7 years from the end of the fiscal
+year they were issued in (documents.rules.retain_until), stored on each row."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -14,6 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from ukeoi.accounts.models import User
+from ukeoi.documents.selectors import documents_of
 from ukeoi.ledger.models import LedgerTransaction
 from ukeoi.payouts.models import Payout, PayoutFile
 
@@ -47,6 +50,19 @@ class KeptRecord:
     until: date | None
     # transfer_files: (payment date, kept until) of each batch whose file lists the person.
     transfers: tuple[tuple[date, date], ...] = ()
+    # documents: each issued document that names the person (L1, T4).
+    documents: tuple["KeptDocument", ...] = ()
+
+
+@dataclass(frozen=True)
+class KeptDocument:
+    """One issued document on the receipt: which, issued when, deleted after when."""
+
+    number: str
+    kind: str
+    version: int
+    issued_on: date
+    until: date
 
 
 def kept_records(*, user: User, today: date) -> list[KeptRecord]:
@@ -80,6 +96,22 @@ def kept_records(*, user: User, today: date) -> list[KeptRecord]:
                 tuple((day, kept_until(day)) for day in transfers),
             )
         )
+    documents = tuple(
+        KeptDocument(
+            number=document.display_number,
+            kind=document.kind,
+            version=document.version,
+            issued_on=timezone.localdate(document.issued_at),
+            until=document.retain_until,
+        )
+        for document in documents_of(user.pk)
+    )
+    if documents:
+        # Documents.retain_until is T4's date (7 years from the end of the fiscal year), the
+        # one Document.objects.purge_expired deletes by.
+        records.append(
+            KeptRecord("documents", max(d.until for d in documents), documents=documents)
+        )
     records += [
         KeptRecord("ledger", kept_until(last_day)),
         KeptRecord("contracts", kept_until(last_day)),
@@ -91,7 +123,7 @@ def kept_records(*, user: User, today: date) -> list[KeptRecord]:
 
 
 # The kept records that `services.purge_expired` deletes (the others stay, anonymous).
-PURGED = frozenset({"payouts", "transfer_files"})
+PURGED = frozenset({"payouts", "transfer_files", "documents"})
 
 
 def retain_until(records: list[KeptRecord]) -> date:

@@ -26,6 +26,7 @@ from ukeoi.core.errors import ApplicationError, Conflict, NotAllowed, NotFound
 from ukeoi.core.mail import absolute_url, send_templated_mail
 from ukeoi.core.taskqueue import enqueue
 from ukeoi.core.transitions import transition
+from ukeoi.documents.models import Document, DocumentKind
 from ukeoi.payouts.models import Payout, PayoutBatch, PayoutFile
 from ukeoi.privacy import erasure, links, receipt, retention
 from ukeoi.privacy.enums import (
@@ -227,12 +228,24 @@ def _kept_json(record: retention.KeptRecord) -> dict[str, object]:
             {"payment_date": day.isoformat(), "until": until.isoformat()}
             for day, until in record.transfers
         ]
+    if record.documents:
+        line["documents"] = [
+            {
+                "number": d.number,
+                "kind": d.kind,
+                "version": d.version,
+                "issued_on": d.issued_on.isoformat(),
+                "until": d.until.isoformat(),
+            }
+            for d in record.documents
+        ]
     return line
 
 
 def _kept_lines(records: list[retention.KeptRecord]) -> list[dict[str, object]]:
     """The receipt's kept records in words: what, why, how long, until when (P4)."""
     words = {code: (what, why, how_long) for code, what, why, how_long in receipt.KEPT}
+    kinds = dict(DocumentKind.choices)
     lines = []
     for record in records:
         what, why, how_long = words[record.code]
@@ -243,6 +256,16 @@ def _kept_lines(records: list[retention.KeptRecord]) -> list[dict[str, object]]:
                 "how_long": how_long,
                 "until": record.until,
                 "transfers": record.transfers,
+                "documents": [
+                    {
+                        "number": d.number,
+                        "kind": kinds.get(d.kind, d.kind),
+                        "version": d.version,
+                        "issued_on": d.issued_on,
+                        "until": d.until,
+                    }
+                    for d in record.documents
+                ],
             }
         )
     return lines
@@ -393,14 +416,17 @@ def purge_expired(*, today: date | None = None) -> dict[str, int]:
     3. the bank transfer (Zengin) files of every payout batch whose retention has passed
        (the files and their rows: the batch row with its totals stays). Those files list the
        account of every payee, so they are the one place erased bank details outlive erasure
-       (P2's exception, stated on the receipt with the same date).
+       (P2's exception, stated on the receipt with the same date);
+    4. the issued documents (L1, T4) whose retention date has passed, whoever they name
+       (`Document.retain_until`: 7 years from the end of the fiscal year of issue; P2's other
+       exception, each listed on the receipt with that date).
 
     Never deleted: ledger transactions and entries (append-only; they prove every other
     account's balance and carry no personal data after erasure), contracts, milestones, jobs,
     proposals and ratings (the counterparts' records), the anonymous account row they point
     to, retired identifiers (A5) and identity digests (A6)."""
     today = today or clock.today()
-    counts = {"exports": 0, "payouts": 0, "accounts": 0, "transfer_files": 0}
+    counts = {"exports": 0, "payouts": 0, "accounts": 0, "transfer_files": 0, "documents": 0}
     for export in DataExport.objects.filter(expires_at__lte=clock.now()):
         if export.file:
             export.file.delete(save=False)
@@ -431,4 +457,6 @@ def purge_expired(*, today: date | None = None) -> dict[str, int]:
         transfer_file.file.delete(save=False)
         transfer_file.delete()
         counts["transfer_files"] += 1
+    with transaction.atomic():
+        counts["documents"] = Document.objects.purge_expired(today=today)
     return counts
