@@ -18,6 +18,7 @@ import importlib
 import os
 import re
 import struct
+import subprocess
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -135,6 +136,36 @@ def shot(page: Page, name: str, *, full_page: bool = True) -> Path:
     path = SCREENS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+def download_pdf(page: Page, link: Locator, name: str) -> str:
+    """Download the PDF behind `link` as tests/e2e/screens/<name>.pdf, render its first
+    page to <name>.png (pdftoppm, to be looked at) and return its text (pdftotext)."""
+    SCREENS.mkdir(exist_ok=True)
+    path = SCREENS / f"{name}.pdf"
+    with page.expect_download() as download:
+        link.click()
+    download.value.save_as(path)
+    assert path.read_bytes().startswith(b"%PDF-")
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "80",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            path,
+            path.with_suffix(""),
+        ],
+        check=True,
+    )
+    return subprocess.run(
+        ["pdftotext", "-layout", path, "-"], check=True, capture_output=True, text=True
+    ).stdout
 
 
 def tr(language: str, message: str) -> str:

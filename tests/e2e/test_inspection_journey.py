@@ -1,9 +1,11 @@
-"""L2 in the browser, two people at once: the lancer delivers; both see the inspection
-deadline and the payment date on the contract page; the client does nothing for 14 days
-(the clock moved for the periodic run only); the milestone is accepted automatically, the
-reward reaches the lancer, and the page shows it with its payment date.
+"""L1, L2 in the browser, two people at once: the contract is made and its statement of
+terms issued (the lancer downloads the PDF; its first page is rendered to PNG and read); the
+lancer delivers; both see the inspection deadline and the payment date on the contract
+page; the client does nothing for 14 days (the clock moved for the periodic run only); the
+milestone is accepted automatically, the reward reaches the lancer, the page shows it with
+its payment date, and the payout batch pays it on that date.
 
-Screenshots: tests/e2e/screens/inspection_*.png."""
+Screenshots: tests/e2e/screens/inspection_*.png (the PDF's first page included)."""
 
 from collections.abc import Callable
 from datetime import timedelta
@@ -15,14 +17,18 @@ import time_machine
 from playwright.sync_api import Page, expect
 
 from tests.contracts import builders
-from tests.e2e.conftest import JAPANESE, shot, sign_in, submit, tr
+from tests.e2e.conftest import JAPANESE, download_pdf, shot, sign_in, submit, tr
 from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.payouts.batch_support import payee
 from tests.support import assert_ledger_clean
 from ukeoi.contracts import rules
 from ukeoi.contracts.enums import ContractStatus, MilestoneStatus
 from ukeoi.contracts.services import contracts_auto_step
 from ukeoi.ledger.enums import AccountKind
 from ukeoi.ledger.models import LedgerAccount
+from ukeoi.payouts import calendar
+from ukeoi.payouts import services as payouts
+from ukeoi.payouts.models import Payout
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -38,7 +44,9 @@ def test_a_delivery_nobody_inspects_is_accepted_after_fourteen_days(
     page: Page, lancer_page: Page, url: Url
 ) -> None:
     client = UserFactory.create(email="insp-client@example.jp", display_name="まめぼ株式会社")
-    lancer = UserFactory.create(email="insp-lancer@example.jp", display_name="佐藤デザイン")
+    lancer = payee(0)  # a bank account and the A7 name and address: the payout can be made
+    lancer.email, lancer.display_name = "insp-lancer@example.jp", "佐藤デザイン"
+    lancer.save(update_fields=["email", "display_name"])
     contract = builders.contract_in_progress(
         client=client, lancer=lancer, amount=30_000, escrowed=True
     )
@@ -46,9 +54,18 @@ def test_a_delivery_nobody_inspects_is_accepted_after_fourteen_days(
     milestone = builders.first_milestone(contract)
     box = f"#milestone-{milestone.pk}"
 
-    # The lancer delivers.
+    # L1: the contract's statement of terms is on its page; the lancer downloads the PDF.
     sign_in(lancer_page, url, email=lancer.email, password=DEFAULT_PASSWORD)
     lancer_page.goto(contract_url)
+    terms = lancer_page.locator("#terms")
+    expect(terms).to_contain_text("TERMS-")
+    terms.scroll_into_view_if_needed()
+    shot(lancer_page, "inspection_00_lancer_sees_the_statement_of_terms")
+    text = download_pdf(lancer_page, terms.locator("a[download]").first, "inspection_00_terms")
+    for expected in ("取引条件明示書", "まめぼ株式会社", "佐藤デザイン", "30,000円", "検収の期日"):
+        assert expected in text
+
+    # The lancer delivers.
     delivery = lancer_page.locator(f"{box} form[action$='/deliver/']")
     delivery.locator("textarea").fill("バナー3点を納品します。ご確認ください。")
     submit(delivery)
@@ -99,4 +116,12 @@ def test_a_delivery_nobody_inspects_is_accepted_after_fourteen_days(
     assert contract.status == ContractStatus.COMPLETED
     reward = LedgerAccount.objects.get(kind=AccountKind.REWARD, owner=lancer)
     assert reward.balance == 25_050  # 30,000 - 16.5 % (B6)
+
+    # L2 kept: the payout batch of the close after the acceptance pays it on the date shown.
+    cycle = calendar.cycle_for_confirmation(milestone.accepted_at.astimezone().date())
+    with time_machine.travel(deadline + timedelta(days=20), tick=False):
+        payouts.payout_batch_run(close_date=cycle.close)
+    payout = Payout.objects.select_related("batch").get(user=lancer)
+    assert payout.batch.payment_date == milestone.payment_date
+    assert payout.amount == 25_050
     assert_ledger_clean()

@@ -36,7 +36,7 @@ PAYMENT_LIMIT_DAYS = 60
 
 
 def _day(value: date | None) -> str:
-    return value.strftime("%Y年%m月%d日") if value else ""
+    return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
 
 def _yen(amount: int) -> str:
@@ -175,7 +175,15 @@ def statement_payload(contract: Contract, *, include_proposed: bool = False) -> 
             {
                 "key": "amounts",
                 "label": _("Amount of each milestone"),
-                "lines": [f"{r['position']}. {r['title']}：{_yen(r['amount'])}" for r in rows]
+                "lines": [
+                    f"{r['position']}. {r['title']}：{_yen(r['amount'])}"
+                    + (
+                        _(" (cancelled: the escrow was returned to the client)")
+                        if r["status"] == MilestoneStatus.ESCROW_CANCELLED
+                        else ""
+                    )
+                    for r in rows
+                ]
                 + [
                     _("Total: %(total)s") % {"total": _yen(total)},
                     _(
