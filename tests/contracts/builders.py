@@ -23,19 +23,30 @@ Step = Literal["proposed", "agreed", "escrow_cancelled", "plan_deleted", "done",
 
 
 def project_proposal(
-    *, client: User | None = None, lancer: User | None = None, amount: int = 10_000
+    *,
+    client: User | None = None,
+    lancer: User | None = None,
+    amount: int = 10_000,
+    withholding: bool = False,
 ) -> Proposal:
     client = client or UserFactory.create()
     lancer = lancer or UserFactory.create()
-    job = JobFactory.create(client=client, title="ロゴ制作")
+    job = JobFactory.create(client=client, title="ロゴ制作", withholding=withholding)
     return ProposalFactory.create(job=job, lancer=lancer, amount=amount)
 
 
 def contract_agreeing(
-    *, client: User | None = None, lancer: User | None = None, amount: int = 10_000
+    *,
+    client: User | None = None,
+    lancer: User | None = None,
+    amount: int = 10_000,
+    withholding: bool = False,
 ) -> Contract:
-    """Selected proposal -> contract with one proposed milestone of `amount` (agreeing)."""
-    proposal = project_proposal(client=client, lancer=lancer, amount=amount)
+    """Selected proposal -> contract with one proposed milestone of `amount` (agreeing);
+    `withholding`: the job is subject to withholding (T3)."""
+    proposal = project_proposal(
+        client=client, lancer=lancer, amount=amount, withholding=withholding
+    )
     services.proposal_hire(actor=proposal.job.client, proposal_id=proposal.pk)
     return Contract.objects.get(proposal=proposal)
 
@@ -66,10 +77,13 @@ def contract_in_progress(
     amount: int = 10_000,
     escrowed: bool = True,
     delivered: bool = False,
+    withholding: bool = False,
 ) -> Contract:
     """Agreed contract with one milestone of `amount`: awaiting escrow, or escrowed
     (confirmed by an operator), or delivered."""
-    contract = contract_agreeing(client=client, lancer=lancer, amount=amount)
+    contract = contract_agreeing(
+        client=client, lancer=lancer, amount=amount, withholding=withholding
+    )
     services.milestones_agree(actor=contract.lancer, contract_id=contract.pk)
     milestone = first_milestone(contract)
     if escrowed or delivered:

@@ -100,6 +100,7 @@ class TestDetail:
             "client_fee": 550,
             "client_total": 10_550,
             "lancer_fee": 1_650,
+            "withholding": 0,
             "lancer_net": 8_350,
             "estimated": False,
         }

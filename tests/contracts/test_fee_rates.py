@@ -99,7 +99,7 @@ def test_project_contract_made_before_the_change_keeps_its_rates_and_a_new_one_t
         milestones=[MilestoneDraft(title="第2回", amount=20_000)],
     )
     second = Milestone.objects.select_related("contract").get(pk=second.pk)
-    assert fee_view(second) == FeeView(20_000, 1_100, 21_100, 3_300, 16_700, True)
+    assert fee_view(second) == FeeView(20_000, 1_100, 21_100, 3_300, 0, 16_700, True)
     contracts.milestones_agree(actor=old.lancer, contract_id=old.pk)
     first_payment = settle(builders.first_milestone(old))
     second_payment = settle(second)

@@ -525,6 +525,13 @@ WEB: list[Row] = [
         owner=lambda w: w.contract_agreeing.client,
         secret=lambda w: reverse("contracts:detail", args=[w.contract_agreeing.pk]),
     ),
+    # T3: each signed-in user sees only its own withholding (a client's own milestones).
+    Row(
+        "contracts:withholding",
+        get(url("contracts:withholding")),
+        mine(),
+        owner=lambda w: w.contract_agreeing.client,
+    ),
     Row(
         "contracts:detail",
         get(url("contracts:detail", lambda w: w.contract_agreeing.pk)),

@@ -12,6 +12,7 @@ from ukeoi.contracts import rules
 from ukeoi.contracts.enums import MilestoneStatus
 from ukeoi.contracts.models import Contract, Milestone
 from ukeoi.core.fees import rates_of
+from ukeoi.core.withholding import withholding_tax
 from ukeoi.jobs.enums import PaymentStatus
 
 # --- Who acts next ----------------------------------------------------------------------
@@ -103,6 +104,8 @@ class FeeView:
     client_fee: int
     client_total: int
     lancer_fee: int
+    # T3: the income tax withheld on acceptance (what it will be, before it).
+    withholding: int
     lancer_net: int
     # The fees are not yet fixed on the milestone: its contract's rates applied to the
     # amount proposed (the lancer has not agreed to it yet).
@@ -111,14 +114,33 @@ class FeeView:
 
 def fee_view(milestone: Milestone) -> FeeView:
     """B6: fixed fees once the lancer agreed, else what the contract's rates (stored on it,
-    `core.fees.rates_of`) make of the proposed amount."""
+    `core.fees.rates_of`) make of the proposed amount. T3: the tax withheld once accepted,
+    else what the law's rate makes of the amount when the contract withholds."""
+    withheld = milestone.withholding_tax
+    if milestone.status != MilestoneStatus.ACCEPTED and milestone.contract.withholding:
+        withheld = withholding_tax(milestone.amount)
     if milestone.status == MilestoneStatus.PROPOSED or not (
         milestone.client_fee or milestone.lancer_fee
     ):
         fees = rules.fees_for(milestone.amount, rates_of(milestone.contract))
         return FeeView(
-            fees.amount, fees.client_fee, fees.client_total, fees.lancer_fee, fees.lancer_net, True
+            fees.amount,
+            fees.client_fee,
+            fees.client_total,
+            fees.lancer_fee,
+            withheld,
+            fees.lancer_net - withheld,
+            True,
         )
+    return FeeView(
+        milestone.amount,
+        milestone.client_fee,
+        milestone.client_total,
+        milestone.lancer_fee,
+        withheld,
+        milestone.amount - milestone.lancer_fee - withheld,
+        False,
+    )
     return FeeView(
         milestone.amount,
         milestone.client_fee,

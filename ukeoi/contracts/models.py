@@ -68,6 +68,9 @@ class Contract(models.Model):
     lancer_fee_permille = models.PositiveSmallIntegerField(
         _("lancer fee rate (‰)"), default=fees.lancer_permille_in_force
     )
+    # T3: the client withholds income tax from every acceptance (the job's setting when the
+    # contract was made; a term of the agreement, printed on its statement of terms).
+    withholding = models.BooleanField(_("subject to withholding (源泉徴収)"), default=False)
     # CONTRACT_TRANSITIONS; completed and cancelled are final.
     status = models.CharField(
         _("status"),
@@ -202,6 +205,9 @@ class Milestone(models.Model):
     # B6: lancer-side fee deducted on acceptance, at the contract's rate (fixed when the
     # lancer agrees to the milestone); >= 0.
     lancer_fee = models.BigIntegerField(_("lancer system fee"), default=0)
+    # T3: income tax withheld on acceptance (core.withholding), owed by the client to the tax
+    # office; the lancer is credited escrow_amount - lancer_fee - withholding_tax.
+    withholding_tax = models.BigIntegerField(_("income tax withheld"), default=0)
     # The client's payment into escrow (入金確認 by the operators), once requested.
     payment = models.OneToOneField(
         "jobs.ClientPayment",
@@ -251,6 +257,12 @@ class Milestone(models.Model):
                 condition=Q(escrow_amount=0) | Q(escrow_amount=F("amount")),
                 name="milestone_escrow_is_amount",
             ),
+            # T3: the lancer is never credited a negative amount.
+            models.CheckConstraint(
+                condition=Q(withholding_tax__gte=0)
+                & Q(withholding_tax__lte=F("amount") - F("lancer_fee")),
+                name="milestone_withholding_valid",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -263,8 +275,9 @@ class Milestone(models.Model):
 
     @property
     def lancer_net(self) -> int:
-        """B6: what reaches the lancer's reward balance on acceptance."""
-        return self.amount - self.lancer_fee
+        """B6, T3: what reaches the lancer's reward balance on acceptance (the income tax
+        withheld is known, and deducted, from the acceptance on)."""
+        return self.amount - self.lancer_fee - self.withholding_tax
 
     @property
     def is_funded(self) -> bool:

@@ -27,6 +27,9 @@ class MilestoneFeesOut(Schema):
     client_fee: int
     client_total: int = Field(description="What the client pays into escrow (仮払い).")
     lancer_fee: int
+    withholding: int = Field(
+        description="T3: income tax withheld on acceptance (源泉徴収), owed by the client."
+    )
     lancer_net: int = Field(description="What reaches the lancer's reward balance on acceptance.")
     estimated: bool = Field(description="At the operator's current rates: not yet fixed.")
 

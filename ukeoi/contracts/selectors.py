@@ -3,10 +3,12 @@ next), the withdrawal blockers (W1), ratings (B5, A4, A6) and the counterpart ch
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +25,7 @@ from ukeoi.contracts.enums import (
 )
 from ukeoi.contracts.models import Cancellation, Contract, Delivery, Milestone, Rating
 from ukeoi.core.errors import NotFound
+from ukeoi.core.withholding import payment_due
 from ukeoi.jobs.enums import PaymentStatus
 
 # --- Lists ----------------------------------------------------------------------------------
@@ -407,3 +410,37 @@ def has_contract_between(viewer: User, subject: User) -> bool:
 def auto_step_at(contract: Contract) -> datetime | None:
     """W2, B7: when this contract next moves on its own (see `Contract.auto_step_at`)."""
     return contract.auto_step_at
+
+
+@dataclass(frozen=True)
+class WithholdingMonth:
+    """T3: the income tax a client withheld in one month, and the day it is due."""
+
+    month: date
+    payments: int
+    withheld: int
+    due: date
+
+
+def withholding_months_list(*, client_id: int) -> list[WithholdingMonth]:
+    """T3: per month of acceptance, newest first, what the client withheld from its
+    lancers' rewards and must pay to the tax office by `due` (core.withholding). One query."""
+    rows = (
+        Milestone.objects.filter(contract__client_id=client_id, withholding_tax__gt=0)
+        .annotate(month=TruncMonth("accepted_at", tzinfo=timezone.get_current_timezone()))
+        .values("month")
+        .annotate(payments=Count("pk"), withheld=Sum("withholding_tax"))
+        .order_by("-month")
+    )
+    months = []
+    for row in rows:
+        month = row["month"].date() if isinstance(row["month"], datetime) else row["month"]
+        months.append(
+            WithholdingMonth(
+                month=month,
+                payments=row["payments"],
+                withheld=row["withheld"],
+                due=payment_due(month),
+            )
+        )
+    return months

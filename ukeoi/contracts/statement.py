@@ -61,6 +61,7 @@ def _milestone_terms(milestone: Milestone, *, inspection_days: int) -> dict[str,
         "title": milestone.title,
         "amount": milestone.amount,
         "status": milestone.status,
+        "withholding_tax": milestone.withholding_tax,
         "due_date": milestone.due_date.isoformat() if milestone.due_date else None,
         "due_date_undecided": None,
         "inspection_due": None,
@@ -194,7 +195,18 @@ def statement_payload(contract: Contract, *, include_proposed: bool = False) -> 
                         "client": contract.client_fee_permille / 10,
                         "lancer": contract.lancer_fee_permille / 10,
                     },
-                ],
+                ]
+                + (
+                    [
+                        _(
+                            "Withholding (源泉徴収): the client withholds 10.21 per cent of "
+                            "each accepted amount (20.42 per cent above 1,000,000 yen) and pays "
+                            "it to the tax office; the lancer is paid the rest."
+                        )
+                    ]
+                    if contract.withholding
+                    else []
+                ),
             },
             {
                 "key": "payment_date",
@@ -239,6 +251,7 @@ def statement_payload(contract: Contract, *, include_proposed: bool = False) -> 
             "client_fee_permille": contract.client_fee_permille,
             "lancer_fee_permille": contract.lancer_fee_permille,
             "total_amount": total,
+            "withholding": contract.withholding,
             "milestones": rows,
             "cancelled": bool(cancelled),
             "items": items,

@@ -6,6 +6,7 @@ app_name = "contracts"
 
 urlpatterns = [
     path("", views.contract_list, name="list"),
+    path("withholding/", views.withholding_list, name="withholding"),
     path("proposals/<int:proposal_id>/select/", views.proposal_hire, name="hire"),
     path("<int:contract_id>/", views.contract_detail, name="detail"),
     path("<int:contract_id>/plan/", views.milestones_propose, name="milestones_propose"),

@@ -9,6 +9,7 @@ explanation and the status it carries (403, 409)."""
 import mimetypes
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -20,6 +21,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -47,6 +49,7 @@ from ukeoi.core.errors import ApplicationError, NotFound
 from ukeoi.core.fees import rates_of
 from ukeoi.core.forms import apply_error
 from ukeoi.core.views import refused
+from ukeoi.core.withholding import payment_due
 from ukeoi.documents.files import document_file_response
 from ukeoi.jobs import selectors as job_selectors
 from ukeoi.jobs import services as job_services
@@ -110,6 +113,18 @@ def proposal_hire(request: HttpRequest, proposal_id: int) -> HttpResponse:
 
 
 # --- My contracts ---------------------------------------------------------------------------
+
+
+@login_required
+def withholding_list(request: HttpRequest) -> HttpResponse:
+    """T3: what the client withheld from its lancers' rewards, per month, and the day each
+    month's tax is due at the tax office."""
+    months = selectors.withholding_months_list(client_id=_user(request).pk)
+    return render(
+        request,
+        "contracts/withholding.html",
+        {"months": months, "total": sum(m.withheld for m in months)},
+    )
 
 
 @login_required
@@ -179,6 +194,14 @@ class MilestoneRow:
     can_accept: bool = False
     delivery_form: DeliveryForm | None = None
     change_form: ChangeRequestForm | None = None
+
+    @property
+    def withholding_due(self) -> date | None:
+        """T3: the day the client pays the tax withheld on this acceptance to the tax office."""
+        accepted = self.milestone.accepted_at
+        if not self.milestone.withholding_tax or accepted is None:
+            return None
+        return payment_due(timezone.localdate(accepted))
 
     @property
     def closed(self) -> bool:

@@ -105,6 +105,7 @@ def _job(
             "deadline",
             "created_at",
             "closed_at",
+            "withholding",
         )
     }
     out["proposal_count"] = getattr(job, "proposal_count", 0)

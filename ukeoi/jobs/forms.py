@@ -76,6 +76,18 @@ class JobForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
+    withholding = forms.BooleanField(
+        label=_("Withhold income tax from the rewards (源泉徴収)"),
+        required=False,
+        help_text=_(
+            "Projects only. Check this if you must withhold: you run a business (a company, "
+            "or a sole proprietor who pays salaries) and pay an individual for work such as "
+            "design, writing, translation or illustration (所得税法 §204). 10.21 per cent of "
+            "each accepted amount (20.42 per cent of the part above 1,000,000 yen) is then kept "
+            "back from the lancer's reward, and you pay it to the tax office by the 10th of the "
+            "next month."
+        ),
+    )
     deadline = forms.DateTimeField(
         label=_("Proposal deadline (募集期限)"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),

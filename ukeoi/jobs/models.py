@@ -54,6 +54,9 @@ class Job(models.Model):
     lancer_fee_permille = models.PositiveSmallIntegerField(
         _("lancer fee rate (‰)"), default=fees.lancer_permille_in_force
     )
+    # T3: the client must withhold income tax from the rewards of this job's contracts
+    # (源泉徴収); each contract keeps the value it was made with.
+    withholding = models.BooleanField(_("subject to withholding (源泉徴収)"), default=False)
     # awaiting_payment -> open -> closed (JOB_TRANSITIONS); only an open job takes proposals.
     status = models.CharField(_("status"), max_length=20, choices=JobStatus.choices)
     created_at = models.DateTimeField(_("posted"), default=clock.now)

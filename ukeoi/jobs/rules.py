@@ -80,6 +80,8 @@ class JobDraft:
     budget_max: int | None = None
     unit_reward: int | None = None
     units: int | None = None
+    # T3: the client withholds income tax from the rewards (projects only, for now).
+    withholding: bool = False
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,15 @@ def job_draft_problems(draft: JobDraft, *, now: datetime) -> Problems:
             "deadline",
             _("The proposal deadline may be at most %(days)d days ahead.")
             % {"days": MAX_DEADLINE_DAYS},
+        )
+    if draft.withholding and draft.format != JobFormat.PROJECT:
+        _add(
+            problems,
+            "withholding",
+            _(
+                "Withholding (源泉徴収) is available for projects only: a competition's prize "
+                "and task rewards are paid without it."
+            ),
         )
     if draft.format == JobFormat.TASK:
         _check_yen(problems, "unit_reward", draft.unit_reward, required=True)

@@ -1,7 +1,7 @@
 from datetime import date, datetime
 
 from ninja import Schema
-from pydantic import AwareDatetime, Field, StrictInt, StrictStr
+from pydantic import AwareDatetime, Field, StrictBool, StrictInt, StrictStr
 
 from ukeoi.accounts.schemas import StrictIn
 from ukeoi.jobs import rules
@@ -46,6 +46,7 @@ class JobOut(Schema):
     deadline: datetime
     created_at: datetime
     closed_at: datetime | None
+    withholding: bool = Field(description="T3: subject to withholding (源泉徴収).")
     proposal_count: int
     client: PersonOut
     caution: bool = Field(description="A4: the client is unverified and has no ratings yet.")
@@ -74,6 +75,10 @@ class JobIn(StrictIn):
     budget_max: StrictInt | None = None
     unit_reward: StrictInt | None = None
     units: StrictInt | None = None
+    withholding: StrictBool = Field(
+        default=False,
+        description="T3: the client withholds income tax (源泉徴収) from the rewards; projects.",
+    )
 
 
 class ProposalIn(StrictIn):

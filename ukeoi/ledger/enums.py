@@ -30,6 +30,9 @@ class AccountKind(models.TextChoices):
     FORFEITED = "forfeited", _("forfeited balances")
     # Owner = the client. Refunds decided and not yet sent back to the client's bank; >= 0.
     REFUNDS = "refunds", _("refunds to clients")
+    # Owner = the client. T3: income tax withheld from rewards on acceptance, which the
+    # client owes the tax office (due the 10th of the next month); >= 0.
+    WITHHOLDING = "withholding", _("income tax withheld")
     # Platform. Counter-side of money entering or leaving; its balance is minus the cash held.
     BANK = "bank", _("bank")
 
@@ -51,6 +54,7 @@ KIND_SCOPE: dict[str, str] = {
     AccountKind.TRANSFER_FEE_REVENUE: AccountScope.PLATFORM,
     AccountKind.FORFEITED: AccountScope.PLATFORM,
     AccountKind.REFUNDS: AccountScope.OWNER,
+    AccountKind.WITHHOLDING: AccountScope.OWNER,
     AccountKind.BANK: AccountScope.PLATFORM,
 }
 

@@ -141,6 +141,47 @@ def account_statement_get(
     return StatementPage(lines, page, per_page, page > 1, len(rows) > per_page, account.balance)
 
 
+@dataclass(frozen=True)
+class ReleaseBreakdown:
+    """B6, T3: what one reward credit was made of: the gross released from escrow, the
+    lancer's fee and the income tax withheld (gross = fee + withheld + the credit)."""
+
+    gross: int
+    fee: int
+    withheld: int
+
+
+def release_breakdowns_get(*, entry_ids: list[int]) -> dict[int, ReleaseBreakdown]:
+    """The breakdown of each reward credit among `entry_ids` that released an escrow, by
+    entry id; one query, for a statement page's lines."""
+    if not entry_ids:
+        return {}
+    legs = (
+        LedgerEntry.objects.filter(
+            transaction__entries__pk__in=entry_ids,
+            account__kind__in=[
+                AccountKind.ESCROW,
+                AccountKind.FEE_REVENUE_LANCER,
+                AccountKind.WITHHOLDING,
+            ],
+        )
+        .annotate(line=F("transaction__entries__pk"))
+        .values_list("line", "account__kind", "amount")
+    )
+    parts: dict[int, dict[str, int]] = {}
+    for line, kind, amount in legs:
+        parts.setdefault(line, {})[kind] = parts.get(line, {}).get(kind, 0) + amount
+    return {
+        line: ReleaseBreakdown(
+            gross=-kinds.get(AccountKind.ESCROW, 0),
+            fee=kinds.get(AccountKind.FEE_REVENUE_LANCER, 0),
+            withheld=kinds.get(AccountKind.WITHHOLDING, 0),
+        )
+        for line, kinds in parts.items()
+        if kinds.get(AccountKind.ESCROW, 0) < 0
+    }
+
+
 def kind_totals_list() -> list[KindTotal]:
     """Per account kind: how many accounts and the sum of their balances, in one query."""
     rows = {

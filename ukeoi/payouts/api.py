@@ -121,7 +121,12 @@ def statement_get(request: HttpRequest, query: Query[PageQuery]) -> dict[str, An
         "balance": ledger_page.balance,
         "upcoming": _upcoming(actor),
         "lines": [
-            {**asdict(row.line), "kind": row.line.transaction_kind, "label": row.label}
+            {
+                **asdict(row.line),
+                "kind": row.line.transaction_kind,
+                "label": row.label,
+                "withheld": row.breakdown.withheld if row.breakdown else 0,
+            }
             for row in statement.statement_rows(ledger_page.lines)
         ],
         "page": ledger_page.page,

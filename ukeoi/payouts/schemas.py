@@ -95,6 +95,9 @@ class StatementLineOut(Schema):
     label: str
     memo: str
     amount: int = Field(description="Credit > 0, debit < 0 (yen).")
+    withheld: int = Field(
+        default=0, description="T3: income tax withheld (源泉徴収) from this reward (yen)."
+    )
     balance_after: int
 
 

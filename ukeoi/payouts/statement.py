@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from ukeoi.accounts.models import Bank
 from ukeoi.ledger.enums import AccountKind
 from ukeoi.ledger.models import LedgerAccount, LedgerEntry
-from ukeoi.ledger.selectors import StatementLine
+from ukeoi.ledger.selectors import ReleaseBreakdown, StatementLine, release_breakdowns_get
 from ukeoi.payouts.charts import BalanceHistory, BalancePoint
 from ukeoi.payouts.enums import ConditionCode
 from ukeoi.payouts.models import Payout
@@ -185,6 +185,8 @@ def entry_label(kind: str, amount: int) -> str:
 class StatementRow:
     line: StatementLine
     label: str
+    # T3: a reward released from escrow: its gross, fee and income tax withheld.
+    breakdown: ReleaseBreakdown | None = None
 
     @property
     def magnitude(self) -> int:
@@ -192,7 +194,16 @@ class StatementRow:
 
 
 def statement_rows(lines: list[StatementLine]) -> list[StatementRow]:
+    """The page's rows; the rewards released from an escrow with what withheld income tax
+    they had (T3: the 報酬明細 shows gross, fee, withheld and net) — one query, and only
+    when the page has such a line."""
+    withheld = [line.entry_id for line in lines if line.transaction_kind == "milestone.accept"]
+    breakdowns = release_breakdowns_get(entry_ids=withheld)
     return [
-        StatementRow(line=line, label=entry_label(line.transaction_kind, line.amount))
+        StatementRow(
+            line=line,
+            label=entry_label(line.transaction_kind, line.amount),
+            breakdown=breakdowns.get(line.entry_id),
+        )
         for line in lines
     ]

@@ -35,6 +35,7 @@ from ukeoi.core import clock
 from ukeoi.core.errors import Conflict, InvalidInput, refuse
 from ukeoi.core.mail import absolute_url
 from ukeoi.core.validators import DELIVERY_TYPES, MB, upload_validators
+from ukeoi.core.withholding import withholding_tax
 from ukeoi.ledger import services as ledger
 from ukeoi.ledger.enums import AccountKind
 
@@ -125,14 +126,18 @@ def accept_delivered(
     milestone.accepted_at = now
     milestone.accepted_automatically = automatic
     milestone.inspection_due_at = None
+    # T3: withheld from this one payment (the escrow), at the law's rate, rounded down.
+    milestone.withholding_tax = (
+        withholding_tax(milestone.escrow_amount) if locked.contract.withholding else 0
+    )
     _move_milestone(
         milestone,
         MilestoneStatus.ACCEPTED,
         actor=actor,
         action="milestone.accepted_automatically" if automatic else "milestone.accepted",
-        fields=["accepted_at", "accepted_automatically", "inspection_due_at"],
+        fields=["accepted_at", "accepted_automatically", "inspection_due_at", "withholding_tax"],
     )
-    _release(milestone, lancer=locked.lancer)
+    _release(milestone, locked=locked)
     _touch(locked.contract, now)
     _mail_both(
         locked.contract,
@@ -144,16 +149,22 @@ def accept_delivered(
         _complete_if_done(locked.contract, actor=actor, users=locked.users, now=now)
 
 
-def _release(milestone: Milestone, *, lancer: User) -> None:
+def _release(milestone: Milestone, *, locked: _Locked) -> None:
+    """B3, B6, T3: the escrow goes to the lancer's reward balance, less the lancer's fee
+    (platform revenue) and, when the contract is subject to withholding, the income tax
+    withheld (owed by the client to the tax office). Gross = net + fee + withheld."""
     amount = milestone.escrow_amount
+    withheld = milestone.withholding_tax
     legs = [
         (ledger.escrow_account(subject_type=ESCROW_SUBJECT, subject_id=milestone.pk), -amount),
-        (ledger.reward_account(lancer=lancer), amount - milestone.lancer_fee),
+        (ledger.reward_account(lancer=locked.lancer), amount - milestone.lancer_fee - withheld),
     ]
     if milestone.lancer_fee:
         legs.append(
             (ledger.platform_account(kind=AccountKind.FEE_REVENUE_LANCER), milestone.lancer_fee)
         )
+    if withheld:
+        legs.append((ledger.withholding_account(client=locked.client), withheld))
     ledger.post(
         key=f"milestone:{milestone.pk}:accept",
         kind="milestone.accept",

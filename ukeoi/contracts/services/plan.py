@@ -86,6 +86,8 @@ def contract_create_from_proposal(*, actor: User | None, proposal_id: int) -> Co
             status=ContractStatus.AGREEING,
             client_fee_permille=rates.client_permille,
             lancer_fee_permille=rates.lancer_permille,
+            # T3: whether the client withholds is a term of the agreement, as the job said.
+            withholding=job.withholding,
             created_at=now,
             updated_at=now,
             last_activity_at=now,

@@ -55,8 +55,10 @@ def job_post(
     budget_max: int | None = None,
     unit_reward: int | None = None,
     units: int | None = None,
+    withholding: bool = False,
 ) -> Job:
-    """B1: post a job. A project opens at once; a competition or task waits for its prize or
+    """B1, T3: post a job (`withholding`: the client withholds income tax from its
+    contracts' rewards). A project opens at once; a competition or task waits for its prize or
     budget to be paid into escrow (a ClientPayment the operators confirm). W6."""
     draft = rules.JobDraft(
         title=title.strip(),
@@ -68,6 +70,7 @@ def job_post(
         budget_max=budget_max,
         unit_reward=unit_reward,
         units=units,
+        withholding=withholding,
     )
     problems = rules.job_draft_problems(draft, now=clock.now())
     if problems:
@@ -89,6 +92,7 @@ def job_post(
             budget_max=budget.budget_max,
             unit_reward=budget.unit_reward,
             units=budget.units,
+            withholding=draft.withholding,
             status=rules.initial_job_status(draft.format),
             client_fee_permille=rates.client_permille,
             lancer_fee_permille=rates.lancer_permille,
@@ -102,6 +106,7 @@ def job_post(
                 "status": job.status,
                 "budget_min": job.budget_min,
                 "budget_max": job.budget_max,
+                "withholding": job.withholding,
                 "client_fee_permille": job.client_fee_permille,
                 "lancer_fee_permille": job.lancer_fee_permille,
             },

@@ -50,6 +50,7 @@ from ukeoi.ledger.services.accounts import (
     platform_account,
     refunds_account,
     reward_account,
+    withholding_account,
 )
 from ukeoi.ledger.services.batches import (
     NewAccount,
@@ -83,4 +84,5 @@ __all__ = [
     "refunds_account",
     "reward_account",
     "subject_accounts_get_or_create_many",
+    "withholding_account",
 ]

@@ -49,6 +49,12 @@ def refunds_account(*, client: AbstractBaseUser) -> LedgerAccount:
     return account_get_or_create(kind=AccountKind.REFUNDS, owner=client)
 
 
+def withholding_account(*, client: AbstractBaseUser) -> LedgerAccount:
+    """T3: the income tax withheld from the client's payments to lancers, owed by the client
+    to the tax office."""
+    return account_get_or_create(kind=AccountKind.WITHHOLDING, owner=client)
+
+
 def escrow_account(*, subject_type: str, subject_id: str | int) -> LedgerAccount:
     """Escrow of one milestone ("contracts.milestone") or competition prize."""
     return account_get_or_create(
