@@ -61,6 +61,7 @@ messages-check: setup
 
 ledger-check: setup
 	$(PY) manage.py ledger_check
+	$(PY) manage.py documents_check
 
 # API fuzzing (schemathesis over /api/openapi.json, fixed seed; FUZZ_EXAMPLES per operation),
 # then a control character (NUL, C0, DEL, C1) in each operation's parameters and body fields.

@@ -19,7 +19,8 @@ MAY_IMPORT: dict[str, set[str]] = {
     "legal": {"accounts", "core"},
     "ledger": {"core"},
     "documents": {"core"},
-    "jobs": {"accounts", "ledger", "core"},
+    # jobs issues the receipts and fee invoices of client payments (T2).
+    "jobs": {"accounts", "ledger", "documents", "core"},
     "payouts": {"accounts", "ledger", "core"},
     # contracts reads the payout calendar (L2: a milestone's payment date).
     "contracts": {"jobs", "payouts", "accounts", "ledger", "documents", "core"},

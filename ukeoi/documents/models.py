@@ -37,6 +37,15 @@ def _refuse() -> NoReturn:
 
 class DocumentKind(models.TextChoices):
     TERMS = "terms", _("Statement of terms")
+    # T2 (a): the platform's qualified invoice for its system fee, to the side it charged.
+    FEE_INVOICE = "fee_invoice", _("Invoice for the system fee")
+    # T2 (b): per accepted milestone, the lancer's invoice to the client, issued by the
+    # platform under the 媒介者交付特例 (a registered lancer) ...
+    REWARD_INVOICE = "reward_invoice", _("Invoice for the reward")
+    # ... or, for a lancer not registered, the client's payment notice (支払通知書).
+    PAYMENT_NOTICE = "payment_notice", _("Payment notice")
+    # T2 (c): per confirmed client payment.
+    RECEIPT = "receipt", _("Receipt")
 
 
 class DocumentSeries(models.Model):

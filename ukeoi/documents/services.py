@@ -56,13 +56,16 @@ def document_issue(
     render: Renderer,
     total_amount: int = 0,
     series: str | None = None,
+    lazy: bool = False,
 ) -> Document:
     """Issue the next version of `kind` for the subject: number it, record what it says and
     the retention date, inside the caller's transaction (a savepoint of its own), so the
     document exists exactly when the change it records does. The PDF is rendered and its
     SHA-256 recorded once the transaction commits (`document_render`): rendering takes a
     few hundred milliseconds, which no row lock should wait for, and a rolled-back change
-    leaves no file behind."""
+    leaves no file behind. `lazy`: not rendered until first served (T2's documents, issued
+    by the thousand in a batch: the bytes depend only on what is stored, so rendering later
+    gives the same PDF)."""
     series_name = series or kind
     with transaction.atomic():
         number = _take_number(series_name)
@@ -91,8 +94,9 @@ def document_issue(
             if party.get("user_id")
         )
     RENDERERS[kind] = render
-    pk = document.pk
-    transaction.on_commit(lambda: document_render(pk))
+    if not lazy:
+        pk = document.pk
+        transaction.on_commit(lambda: document_render(pk))
     return document
 
 

@@ -31,6 +31,7 @@ from ukeoi.contracts.services._common import (
     _move_milestone,
     _touch,
 )
+from ukeoi.contracts.tax_documents import acceptance_documents_issue
 from ukeoi.core import clock
 from ukeoi.core.errors import Conflict, InvalidInput, refuse
 from ukeoi.core.mail import absolute_url
@@ -138,6 +139,8 @@ def accept_delivered(
         fields=["accepted_at", "accepted_automatically", "inspection_due_at", "withholding_tax"],
     )
     _release(milestone, locked=locked)
+    # T2: the fee invoice and the reward invoice (or payment notice), with the posting.
+    acceptance_documents_issue(contract=locked.contract, milestone=milestone, users=locked.users)
     _touch(locked.contract, now)
     _mail_both(
         locked.contract,

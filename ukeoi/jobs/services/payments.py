@@ -29,6 +29,7 @@ from ukeoi.jobs.services._common import (
     _mail,
 )
 from ukeoi.jobs.signals import client_payment_confirmed
+from ukeoi.jobs.tax_documents import payment_documents_issue
 from ukeoi.ledger import services as ledger
 from ukeoi.ledger.enums import AccountKind
 
@@ -75,6 +76,8 @@ def client_payment_confirm(*, actor: User, payment_id: int) -> ClientPayment:
             fields=["confirmed_at", "confirmed_by"],
         )
         _post_payment(payment=payment, client=client, job=job)
+        # T2: the receipt and the fee invoice, in the same transaction as the posting.
+        payment_documents_issue(payment=payment, client=client, job=job)
         client_payment_confirmed.send(sender=ClientPayment, payment=payment, actor=actor)
         if payment.purpose not in JOB_PAYMENT_PURPOSES:
             # A milestone's escrow: the contracts app took it on from the client's payments.
