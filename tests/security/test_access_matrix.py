@@ -29,6 +29,7 @@ from django.contrib import admin
 from django.core.cache import caches
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from tests.factories import DEFAULT_PASSWORD, ApiTokenFactory, UserFactory, identity_document
@@ -526,6 +527,39 @@ WEB: list[Row] = [
         secret=lambda w: reverse("contracts:detail", args=[w.contract_agreeing.pk]),
     ),
     # T3: each signed-in user sees only its own withholding (a client's own milestones).
+    # T3: a tax year's pages and files are the signed-in user's own figures.
+    Row(
+        "contracts:tax_year",
+        get(url("contracts:tax_year")),
+        mine(),
+        owner=lambda w: w.contract_agreeing.client,
+    ),
+    Row(
+        "contracts:payment_records_csv",
+        get(url("contracts:payment_records_csv", lambda w: timezone.localdate().year)),
+        mine(),
+        owner=lambda w: w.contract_agreeing.client,
+    ),
+    Row(
+        "contracts:payment_record_pdf",
+        get(
+            url(
+                "contracts:payment_record_pdf",
+                lambda w: timezone.localdate().year,
+                lambda w: w.contract_completed.lancer_id,
+            )
+        ),
+        # Only the client that paid has a record for that lancer; anyone else has none.
+        party(OK, other=NOT_FOUND),
+        owner=lambda w: w.contract_completed.client,
+        counterpart=lambda w: w.contract_completed.lancer,
+    ),
+    Row(
+        "contracts:annual_summary_csv",
+        get(url("contracts:annual_summary_csv", lambda w: timezone.localdate().year)),
+        mine(),
+        owner=lambda w: w.contract_agreeing.lancer,
+    ),
     Row(
         "contracts:withholding",
         get(url("contracts:withholding")),

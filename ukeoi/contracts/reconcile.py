@@ -36,6 +36,7 @@ TAX_KINDS = (
     DocumentKind.REWARD_INVOICE,
     DocumentKind.PAYMENT_NOTICE,
     DocumentKind.RECEIPT,
+    DocumentKind.PAYMENT_RECORD,
 )
 
 

@@ -7,6 +7,18 @@ app_name = "contracts"
 urlpatterns = [
     path("", views.contract_list, name="list"),
     path("withholding/", views.withholding_list, name="withholding"),
+    path("tax-year/", views.tax_year, name="tax_year"),
+    path(
+        "tax-year/<int:year>/payment-records.csv",
+        views.payment_records_csv,
+        name="payment_records_csv",
+    ),
+    path(
+        "tax-year/<int:year>/payment-records/<int:lancer_id>.pdf",
+        views.payment_record_pdf,
+        name="payment_record_pdf",
+    ),
+    path("tax-year/<int:year>/rewards.csv", views.annual_summary_csv, name="annual_summary_csv"),
     path("proposals/<int:proposal_id>/select/", views.proposal_hire, name="hire"),
     path("<int:contract_id>/", views.contract_detail, name="detail"),
     path("<int:contract_id>/plan/", views.milestones_propose, name="milestones_propose"),

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ukeoi.accounts.models import User
-from ukeoi.contracts import selectors, services
+from ukeoi.contracts import payment_records, selectors, services
 from ukeoi.contracts.display import FeeView, fee_view, next_step, plan_total, with_milestones
 from ukeoi.contracts.enums import (
     CancellationStep,
@@ -125,6 +125,78 @@ def withholding_list(request: HttpRequest) -> HttpResponse:
         "contracts/withholding.html",
         {"months": months, "total": sum(m.withheld for m in months)},
     )
+
+
+def _tax_year(value: object) -> int | None:
+    """A year of the tax pages: 2000 up to this one; None for anything else (400)."""
+    try:
+        year = int(str(value))
+    except ValueError:
+        return None
+    return year if 2000 <= year <= timezone.localdate().year else None
+
+
+@login_required
+def tax_year(request: HttpRequest) -> HttpResponse:
+    """T3: one year's payments: as client, the 支払調書 per lancer (PDF, and all as CSV);
+    as lancer, the yearly summary per client for the 確定申告 (and as CSV)."""
+    user = _user(request)
+    year = _tax_year(request.GET.get("year") or timezone.localdate().year)
+    if year is None:
+        return render(
+            request,
+            "contracts/tax_year.html",
+            {"error": _("Choose a year from 2000 to this year."), "years": _years()},
+            status=400,
+        )
+    paid = payment_records.year_totals(year=year, user_id=user.pk, role="client")
+    received = payment_records.year_totals(year=year, user_id=user.pk, role="lancer")
+    return render(
+        request,
+        "contracts/tax_year.html",
+        {"year": year, "years": _years(), "paid": paid, "received": received},
+    )
+
+
+def _years() -> list[int]:
+    this = timezone.localdate().year
+    return list(range(this, this - 8, -1))
+
+
+@login_required
+def payment_records_csv(request: HttpRequest, year: int) -> HttpResponse:
+    """T3: the client's 支払調書 of `year` as CSV (the tax office's columns)."""
+    if _tax_year(year) is None:
+        raise Http404(_("Choose a year from 2000 to this year."))
+    body = payment_records.payment_record_csv(year=year, client=_user(request))
+    response = HttpResponse("\ufeff" + body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="payment-records-{year}.csv"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def payment_record_pdf(request: HttpRequest, year: int, lancer_id: int) -> HttpResponse:
+    """T3, T4: the client's 支払調書 for one lancer, issued (or its current version) and
+    served as PDF; 404 when the client paid that lancer nothing that year."""
+    if _tax_year(year) is None:
+        raise Http404(_("Choose a year from 2000 to this year."))
+    document = payment_records.payment_record_issue(
+        year=year, client=_user(request), lancer_id=lancer_id
+    )
+    return document_file_response(request, document, allowed=document is not None)
+
+
+@login_required
+def annual_summary_csv(request: HttpRequest, year: int) -> HttpResponse:
+    """T3: the lancer's yearly summary per client (gross, fee, withheld, net) as CSV."""
+    if _tax_year(year) is None:
+        raise Http404(_("Choose a year from 2000 to this year."))
+    body = payment_records.annual_summary_csv(year=year, lancer=_user(request))
+    response = HttpResponse("\ufeff" + body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="rewards-{year}.csv"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

@@ -46,6 +46,8 @@ class DocumentKind(models.TextChoices):
     PAYMENT_NOTICE = "payment_notice", _("Payment notice")
     # T2 (c): per confirmed client payment.
     RECEIPT = "receipt", _("Receipt")
+    # T3: a client's yearly 支払調書 for one lancer.
+    PAYMENT_RECORD = "payment_record", _("Payment record (支払調書)")
 
 
 class DocumentSeries(models.Model):

@@ -21,6 +21,7 @@ SERIES: dict[str, str] = {
     "reward_invoice": "inv",
     "payment_notice": "pn",
     "receipt": "rcp",
+    "payment_record": "pr",
 }
 
 # The standard rate; every amount on the platform is at it (no reduced-rate goods).
@@ -80,6 +81,8 @@ def tax_payload(
     withholding: int = 0,
     on_behalf_of: dict[str, Any] | None = None,
     notes: list[str] | None = None,
+    labels: dict[str, str] | None = None,
+    consumption_tax: bool = True,
 ) -> dict[str, Any]:
     """The payload every T2 document is issued with; `total` is what its lines add up to,
     `payable` what is paid after withholding (T3)."""
@@ -101,6 +104,10 @@ def tax_payload(
         "withholding": withholding,
         "payable": total - withholding,
         "notes": notes or [],
+        # How the PDF names the two sides (支払者 / 支払を受ける者 on a 支払調書).
+        "labels": labels or {},
+        # False: a record of payments (支払調書), not an invoice: no tax per rate printed.
+        "consumption_tax": consumption_tax,
     }
 
 
