@@ -16,8 +16,10 @@ from tests.factories import UserFactory
 from ukeoi.contracts import services
 from ukeoi.contracts.enums import CancellationStep, ContractStatus, MilestoneStatus
 from ukeoi.contracts.models import Cancellation
+from ukeoi.contracts.reconcile import documents_reconcile
 from ukeoi.contracts.rules import MilestoneDraft
 from ukeoi.core.models import AuditEvent
+from ukeoi.documents.models import Document
 from ukeoi.jobs import services as jobs
 from ukeoi.ledger.enums import AccountKind
 from ukeoi.ledger.models import LedgerAccount, LedgerTransaction
@@ -182,8 +184,16 @@ def test_two_runs_at_once_accept_a_delivery_past_its_inspection_period_once(
     assert LedgerTransaction.objects.filter(kind="milestone.accept").count() == 1
     reward = LedgerAccount.objects.get(kind=AccountKind.REWARD, owner=contract.lancer)
     assert reward.balance == 8_350
-    # Accepted automatically to both, and the contract completed to both.
-    assert len(mailoutbox) - sent_before == 4
+    # Accepted automatically to both, the contract completed to both, and each side's one
+    # mail of the documents the acceptance issued (T2), once.
+    assert len(mailoutbox) - sent_before == 6
+    assert (
+        Document.objects.filter(
+            subject_type="contracts.milestone", subject_id=str(milestone.pk)
+        ).count()
+        == 2
+    )  # the lancer's fee invoice and the payment notice
+    assert documents_reconcile() == []
     assert ledger_check_get().ok
 
 
