@@ -309,6 +309,13 @@ LANCER_FEE_PERMILLE = env.int("LANCER_FEE_PERMILLE", default=165)
 # Each delivery stores its deadline, so a change applies to new deliveries only. A value
 # that could pay a delivery later than 60 days after it is refused (`manage.py check`).
 INSPECTION_DAYS = env.int("INSPECTION_DAYS", default=14)
+# T1, T2: the operator as the issuer of the platform's invoices and receipts: its legal
+# name and its own 適格請求書発行事業者 registration number ("T" + 13 digits; a wrong
+# check digit is refused by `manage.py check`). The defaults are samples for the demo.
+PLATFORM_LEGAL_NAME = env.str("PLATFORM_LEGAL_NAME", default="ukeoi 運営事務局（サンプル）")
+PLATFORM_INVOICE_REGISTRATION_NUMBER = env.str(
+    "PLATFORM_INVOICE_REGISTRATION_NUMBER", default="T3987654321098"
+)
 # Issued documents' PDFs (L1, T4): a TrueType Japanese font (scripts/ensure-document-fonts.sh).
 DOCUMENT_FONT = env.str(
     "DOCUMENT_FONT", default="/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf"

@@ -151,3 +151,22 @@ def test_pdfs_are_rendered_on_first_download_and_then_kept() -> None:
     assert fee.sha256
     assert document_bytes(fee) == first
     assert "システム利用料" in pdf_text(fee)
+
+
+def test_a_registered_lancer_gets_the_reward_invoice_issued_on_its_behalf() -> None:
+    """T1, T2 (b): 媒介者交付特例: the platform issues it; the lancer and its number named."""
+    contract = builders.contract_in_progress(amount=30_000, delivered=True)
+    profile = contract.lancer.profile
+    profile.invoice_registration_number = "T5835678256246"
+    profile.save()
+    milestone = builders.first_milestone(contract)
+    contracts.milestone_accept(actor=contract.client, milestone_id=milestone.pk)
+
+    invoice = of(DocumentKind.REWARD_INVOICE, milestone.pk)
+    assert invoice.payload["on_behalf_of"]["registration_number"] == "T5835678256246"
+    assert invoice.payload["by_rate"] == [{"rate": 10, "amount": 30_000, "tax": 2_727}]
+    assert {p["user_id"] for p in invoice.parties} == {contract.client_id, contract.lancer_id}
+    text = pdf_text(invoice)
+    assert "T5835678256246" in text
+    assert "媒介者交付特例" in text
+    assert documents_reconcile() == []

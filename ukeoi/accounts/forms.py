@@ -155,6 +155,16 @@ class ProfileForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+    invoice_registration_number = forms.CharField(
+        label=_("Invoice registration number (登録番号)"),
+        max_length=30,
+        required=False,
+        help_text=_(
+            "Only if you are a registered qualified invoice issuer (適格請求書発行事業者): T and "
+            "13 digits. It is printed on the invoices issued for your rewards."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "T1234567890123"}),
+    )
 
 
 class PortfolioItemForm(forms.Form):
@@ -230,6 +240,7 @@ def user_initial(user: User) -> dict[str, Any]:
         "street": profile.street,
         "building": profile.building,
         "self_introduction": profile.self_introduction,
+        "invoice_registration_number": profile.invoice_registration_number,
     }
 
 

@@ -142,6 +142,11 @@ class Profile(models.Model):
     street = models.CharField(_("street address"), max_length=100, blank=True)
     building = models.CharField(_("building and room"), max_length=100, blank=True)
     self_introduction = models.TextField(_("self-introduction"), max_length=4000, blank=True)
+    # T1: the 適格請求書発行事業者 registration number ("T" + 13 digits, check digit valid:
+    # core.invoice_number), or "" when not registered. Printed on the invoices (T2).
+    invoice_registration_number = models.CharField(
+        _("invoice registration number"), max_length=14, blank=True
+    )
 
     class Meta:
         verbose_name = _("profile")

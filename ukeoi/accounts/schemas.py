@@ -29,6 +29,9 @@ class ProfileOut(Schema):
     street: str
     building: str
     self_introduction: str
+    invoice_registration_number: str = Field(
+        description="T1: the invoice registration number (T + 13 digits), or empty."
+    )
 
 
 class MeOut(Schema):
@@ -52,6 +55,7 @@ class ProfilePatch(StrictIn):
     street: StrictStr | None = Field(default=None, max_length=100)
     building: StrictStr | None = Field(default=None, max_length=100)
     self_introduction: StrictStr | None = Field(default=None, max_length=4000)
+    invoice_registration_number: StrictStr | None = Field(default=None, max_length=30)
 
 
 class MePatchIn(StrictIn):

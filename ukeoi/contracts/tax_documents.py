@@ -35,7 +35,7 @@ for _kind in (DocumentKind.FEE_INVOICE, DocumentKind.REWARD_INVOICE, DocumentKin
 def registration_number_of(user: User) -> str:
     """T1: the user's 適格請求書発行事業者 registration number, or "" (not registered)."""
     profile = getattr(user, "profile", None)
-    return getattr(profile, "invoice_registration_number", "") or ""
+    return profile.invoice_registration_number if profile is not None else ""
 
 
 def _person(user: User) -> dict[str, object]:

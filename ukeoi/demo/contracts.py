@@ -36,6 +36,8 @@ class _Demo:
             deadline=clock.now() + timedelta(days=21),
             budget_min=amount,
             budget_max=amount,
+            # T3: writing fees (原稿料) paid to an individual: the demo client withholds.
+            withholding=category == "writing",
         )
         proposal = jobs.proposal_submit(
             actor=self.lancer,

@@ -6,3 +6,6 @@ class DocumentsConfig(AppConfig):
     name = "ukeoi.documents"
     label = "documents"
     verbose_name = _("Issued documents")
+
+    def ready(self) -> None:
+        from ukeoi.documents import checks  # noqa: F401 (registers the T1 system check)

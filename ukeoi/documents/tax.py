@@ -60,8 +60,8 @@ def party(
 def platform_party() -> dict[str, Any]:
     """The operator as issuer, with its own registration number (T1's operator setting)."""
     return party(
-        name=getattr(settings, "PLATFORM_LEGAL_NAME", "ukeoi"),
-        registration_number=getattr(settings, "PLATFORM_INVOICE_REGISTRATION_NUMBER", ""),
+        name=settings.PLATFORM_LEGAL_NAME,
+        registration_number=settings.PLATFORM_INVOICE_REGISTRATION_NUMBER,
     )
 
 

@@ -6,7 +6,7 @@ Replaced by placeholders (or deleted where a row is nothing but personal data):
   username list keeps it, A5), password (made unusable), and every address it held before
   (PreviousEmail rows deleted; each stays retired as a keyed hash, A5);
 - the profile: legal name, kana, birth date, postal code, prefecture, city, street, building,
-  self-introduction;
+  self-introduction, invoice registration number (T1: it names a sole proprietor);
 - portfolio items, the bank account and API tokens (rows deleted), data-export archives
   (files and rows deleted);
 - identity verification: the operator's rejection reason and an undecided document image
@@ -162,6 +162,7 @@ ERASED_TEXT_FIELDS = frozenset(
         "accounts.Profile.street",
         "accounts.Profile.building",
         "accounts.Profile.self_introduction",
+        "accounts.Profile.invoice_registration_number",
         "accounts.PortfolioItem.title",
         "accounts.PortfolioItem.description",
         "accounts.PortfolioItem.url",
@@ -365,6 +366,7 @@ def _personal_values(user: User, profile: Profile | None) -> set[str]:
             profile.city,
             profile.street,
             profile.building,
+            profile.invoice_registration_number,
         }
         if profile.birth_date is not None:
             values.add(profile.birth_date.isoformat())
@@ -615,6 +617,7 @@ def erase_personal_data(*, user: User) -> dict[str, int]:
             street="",
             building="",
             self_introduction="",
+            invoice_registration_number="",
         )
     for item in PortfolioItem.objects.filter(user=user).exclude(image=""):
         item.image.delete(save=False)

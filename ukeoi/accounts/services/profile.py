@@ -33,6 +33,7 @@ from ukeoi.accounts.validators import (
 from ukeoi.core import clock
 from ukeoi.core.audit import audit
 from ukeoi.core.errors import InvalidInput
+from ukeoi.core.invoice_number import registration_number_clean
 from ukeoi.core.mail import send_templated_mail
 
 # L4: sent inside the registration's transaction once the account exists (kwargs: user).
@@ -188,6 +189,7 @@ PROFILE_FIELDS = (
     "street",
     "building",
     "self_introduction",
+    "invoice_registration_number",
 )
 
 
@@ -202,6 +204,7 @@ class ProfileInput:
     street: str = ""
     building: str = ""
     self_introduction: str = ""
+    invoice_registration_number: str = ""
 
 
 def profile_update(*, actor: User, data: ProfileInput) -> Profile:
@@ -226,6 +229,12 @@ def profile_update(*, actor: User, data: ProfileInput) -> Profile:
             errors["postal_code"] = _messages(e)
     if values["prefecture"] and values["prefecture"] not in Prefecture.values:
         errors["prefecture"] = [_("Choose a prefecture from the list.")]
+    try:  # T1
+        values["invoice_registration_number"] = registration_number_clean(
+            values["invoice_registration_number"]
+        )
+    except ValidationError as e:
+        errors["invoice_registration_number"] = _messages(e)
     birth = values["birth_date"]
     if birth is not None and not (date(1900, 1, 1) <= birth <= clock.today()):
         errors["birth_date"] = [_("Enter a real date of birth.")]

@@ -56,6 +56,8 @@ DEMO_USERS = [
             city="大阪市北区梅田",
             street="3-1-1",
             self_introduction="ロゴ・バナー制作が得意なデザイナーです。",
+            # T1: a registered issuer (a sample number): its rewards get invoices (T2).
+            invoice_registration_number="T7123456789012",
         ),
     ),
     DemoUser("operator@demo.ukeoi.jp", "demo_operator", "運営スタッフ", "operator", operator=True),
