@@ -5,10 +5,14 @@ changes; erasure (P2) removes it."""
 import json
 
 import pytest
-from django.test import Client
+from django.conf import settings
+from django.core import checks
+from django.test import Client, override_settings
 
 from tests.factories import UserFactory
-from ukeoi.accounts.models import Profile
+from ukeoi.accounts.models import Profile, User
+from ukeoi.accounts.selectors import invoice_registration_number_of
+from ukeoi.core.invoice_number import registration_number_clean
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +78,38 @@ def test_erasure_removes_the_number() -> None:
     user.refresh_from_db()
     erase_personal_data(user=user)
     assert Profile.objects.get(user=user).invoice_registration_number == ""
+
+
+def test_other_apps_read_the_number_through_the_selector() -> None:
+    """T1: documents print the number they get from accounts.selectors; "" when none."""
+    registered, unregistered = UserFactory.create(), UserFactory.create()
+    Profile.objects.filter(user=registered).update(invoice_registration_number="T5835678256246")
+    assert invoice_registration_number_of(User.objects.get(pk=registered.pk)) == "T5835678256246"
+    with_profile = User.objects.select_related("profile").get(pk=registered.pk)
+    assert invoice_registration_number_of(with_profile) == "T5835678256246"
+    assert invoice_registration_number_of(User.objects.get(pk=unregistered.pk)) == ""
+    Profile.objects.filter(user=unregistered).delete()
+    assert invoice_registration_number_of(User.objects.get(pk=unregistered.pk)) == ""
+
+
+@pytest.mark.parametrize(
+    ("number", "refused"),
+    [
+        ("T5835678256246", False),
+        ("", False),  # not set: the platform issues no qualified invoices
+        ("T2835678256246", True),  # wrong check digit
+        ("5835678256246", True),  # no T
+        ("t5835678256246", True),  # not written canonically (documents print it as set)
+    ],
+)
+def test_the_platform_number_is_checked_at_start(number: str, refused: bool) -> None:
+    """T1: the operator's PLATFORM_INVOICE_REGISTRATION_NUMBER fails `manage.py check` when
+    it is set and not a valid number."""
+    with override_settings(PLATFORM_INVOICE_REGISTRATION_NUMBER=number):
+        ids = [message.id for message in checks.run_checks()]
+    assert ("ukeoi.E022" in ids) is refused
+
+
+def test_the_default_platform_number_is_a_valid_sample() -> None:
+    number = settings.PLATFORM_INVOICE_REGISTRATION_NUMBER
+    assert registration_number_clean(number) == number

@@ -60,6 +60,7 @@ def rich_user() -> Person:
             street="神南九丁目9番9号",
             building="消去ビル1010号室",
             self_introduction="自己紹介ZQXテキスト",
+            invoice_registration_number="T5835678256246",  # T1: names a sole proprietor
         ),
     )
     accounts.portfolio_item_add(
@@ -207,6 +208,7 @@ def rich_user() -> Person:
         "神南九丁目9番9号",
         "消去ビル1010号室",
         "自己紹介ZQXテキスト",
+        "5835678256246",
         "作品タイトルZQX",
         "作品説明ZQX",
         "zqx.example.jp",

@@ -117,6 +117,7 @@ def test_archive_holds_everything_about_the_user_and_no_secrets(
     assert set(files) >= EXPECTED_FILES
     assert files["profile.json"]["account"]["email"] == "hanako.shoukyo@example.jp"
     assert files["profile.json"]["profile"][0]["legal_name"] == "消去 花子"
+    assert files["profile.json"]["profile"][0]["invoice_registration_number"] == "T5835678256246"
     assert [p["message"] for p in files["proposals.json"]] == ["提案文ZQX"]
     assert [n["body"] for n in files["append_notes.json"]] == ["追記ZQX"]
     assert {m["body"] for m in files["messages.json"]} == {"メッセージZQX", "相手の返信です"}

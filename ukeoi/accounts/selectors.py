@@ -6,7 +6,7 @@ import jaconv
 from django.db.models import Q, QuerySet, Subquery
 
 from ukeoi.accounts.enums import AccountStatus, VerificationStatus
-from ukeoi.accounts.models import Bank, BankBranch, IdentityVerification
+from ukeoi.accounts.models import Bank, BankBranch, IdentityVerification, Profile, User
 
 SEARCH_LIMIT = 20
 
@@ -57,3 +57,14 @@ def reputation_account_ids(*, user_id: int) -> list[int]:
         .distinct()
     )
     return [user_id, *sorted(predecessors)]
+
+
+def invoice_registration_number_of(user: User) -> str:
+    """T1: the user's 適格請求書発行事業者 registration number ("T" + 13 digits, checked when
+    it was saved), or "" when the user is not registered (or has no profile). For the apps
+    that print it (documents, T2)."""
+    try:
+        profile = user.profile  # cached when the caller used select_related("profile")
+    except Profile.DoesNotExist:
+        return ""
+    return profile.invoice_registration_number
