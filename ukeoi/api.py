@@ -4,6 +4,7 @@ from ukeoi.accounts.api import router as accounts_router
 from ukeoi.contracts.api import hiring_router
 from ukeoi.contracts.api import router as contracts_router
 from ukeoi.core.api import install_error_handlers
+from ukeoi.documents.api import router as documents_router
 from ukeoi.helpdesk.api import router as helpdesk_router
 from ukeoi.jobs.api import router as jobs_router
 from ukeoi.legal.api import ConsentAPI
@@ -31,3 +32,4 @@ api.add_router("/", payouts_router)
 api.add_router("/", withdrawal_router)
 api.add_router("/", privacy_router)
 api.add_router("/", legal_router)
+api.add_router("/", documents_router)

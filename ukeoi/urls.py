@@ -19,6 +19,7 @@ urlpatterns = [
     path("withdrawal/", include("ukeoi.withdrawal.urls")),
     path("privacy/", include("ukeoi.privacy.urls")),
     path("legal/", include("ukeoi.legal.urls")),
+    path("documents/", include("ukeoi.documents.urls")),
     path("users/<int:user_id>/", account_views.public_profile, name="public_profile"),
     path(
         "users/<int:user_id>/portfolio/<int:item_id>/image/",

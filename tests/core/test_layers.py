@@ -18,7 +18,8 @@ MAY_IMPORT: dict[str, set[str]] = {
     "accounts": {"core"},
     "legal": {"accounts", "core"},
     "ledger": {"core"},
-    "documents": {"core"},
+    # documents serves its archive in the web and the API (accounts' sign-in, T4).
+    "documents": {"accounts", "core"},
     # jobs issues the receipts and fee invoices of client payments (T2).
     "jobs": {"accounts", "ledger", "documents", "core"},
     "payouts": {"accounts", "ledger", "core"},

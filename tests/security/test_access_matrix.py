@@ -66,6 +66,7 @@ from ukeoi.accounts.models import User
 from ukeoi.accounts.services import TOKEN_PREFIX
 from ukeoi.api import api
 from ukeoi.contracts.models import Contract
+from ukeoi.contracts.statement import statements_list
 from ukeoi.core import clock
 from ukeoi.privacy import services as privacy
 from ukeoi.privacy.enums import ErasureSource
@@ -141,6 +142,11 @@ def api_call(
         return Call(method, concrete, data(w) if data else None)
 
     return build
+
+
+def _terms_id(w: W) -> int:
+    """The first statement of terms of the agreeing contract: a document of both sides."""
+    return statements_list(w.contract_agreeing)[-1].pk
 
 
 def client_of(w: W) -> User:
@@ -704,6 +710,14 @@ WEB: list[Row] = [
         owner=client_of,
         counterpart=lancer_of,
     ),
+    Row("documents:list", get(url("documents:list")), mine(), owner=client_of),
+    Row(
+        "documents:pdf",
+        get(url("documents:pdf", _terms_id)),
+        party(OK, other=OK),
+        owner=client_of,
+        counterpart=lancer_of,
+    ),
     Row(
         "contracts:for_proposal",
         get(url("contracts:for_proposal", lambda w: w.contract_agreeing.proposal_id)),
@@ -1226,6 +1240,20 @@ API: list[Row] = [
             contract_id=_id("contract_agreeing"),
             version=lambda w: 1,
         ),
+        api_party(OK, other=OK),
+        owner=client_of,
+        counterpart=lancer_of,
+    ),
+    # T4: the archive: each user's own documents; a document to its parties only.
+    Row(
+        "GET /api/documents",
+        api_call("GET", "/documents"),
+        api_mine(),
+        owner=client_of,
+    ),
+    Row(
+        "GET /api/documents/{document_id}",
+        api_call("GET", "/documents/{document_id}", document_id=_terms_id),
         api_party(OK, other=OK),
         owner=client_of,
         counterpart=lancer_of,

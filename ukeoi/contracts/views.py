@@ -21,6 +21,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -184,7 +185,10 @@ def payment_record_pdf(request: HttpRequest, year: int, lancer_id: int) -> HttpR
     document = payment_records.payment_record_issue(
         year=year, client=_user(request), lancer_id=lancer_id
     )
-    return document_file_response(request, document, allowed=document is not None)
+    try:
+        return document_file_response(request, document, allowed=document is not None)
+    except ApplicationError as error:  # T4: a tampered file: refused, 409
+        return refused(request, error, back=reverse("contracts:tax_year"))
 
 
 @login_required

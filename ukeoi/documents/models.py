@@ -206,6 +206,8 @@ class DocumentParty(models.Model):
     )
     # The party's role on the document ("client", "lancer", ...), as in `Document.parties`.
     role = models.CharField(_("role"), max_length=16)
+    # The name as issued (T4: the counterparty search finds it; kept as issued, P2).
+    name = models.CharField(_("name as issued"), max_length=200, blank=True)
 
     objects = DocumentPartyQuerySet.as_manager()
 

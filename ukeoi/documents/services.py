@@ -89,7 +89,12 @@ def document_issue(
         )
         document.save()
         DocumentParty.objects.bulk_create(
-            DocumentParty(document=document, user_id=party["user_id"], role=party["role"])
+            DocumentParty(
+                document=document,
+                user_id=party["user_id"],
+                role=party["role"],
+                name=str(party.get("name", ""))[:200],
+            )
             for party in parties
             if party.get("user_id")
         )

@@ -260,6 +260,10 @@ KEPT_TEXT_FIELDS: dict[str, str] = {
     "documents.Document.pdf": "P2 exception: an issued document, kept as issued (T4)",
     "documents.DocumentSeries.name": "a numbering series code",
     "documents.DocumentParty.role": "a party's role code (client, lancer)",
+    "documents.DocumentParty.name": (
+        "P2 exception, L1, T2, T4: a party's name as the issued document states it; kept as "
+        "issued and deleted with the document (Document.retain_until)"
+    ),
 }
 
 # P2: the ONLY columns (and stored files) where a value the person gave may still be found
@@ -299,6 +303,10 @@ KEPT_VALUES: dict[str, str] = {
         "P2 exception, L1, T4: an issued document (statement of terms) states the parties' names "
         "and the terms as issued and is never changed; listed on the receipt (P4) and deleted "
         "after its retention date (7 years from the end of its fiscal year, Document.retain_until)"
+    ),
+    "documents.DocumentParty.name": (
+        "P2 exception, L1, T4 (and T2): the name a party has on an issued document, as issued; "
+        "deleted with the document after its retention date (Document.retain_until)"
     ),
 }
 

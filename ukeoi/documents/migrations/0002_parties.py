@@ -10,7 +10,12 @@ def parties_as_rows(apps, schema_editor):
     Document = apps.get_model("documents", "Document")
     DocumentParty = apps.get_model("documents", "DocumentParty")
     rows = [
-        DocumentParty(document_id=pk, user_id=party["user_id"], role=party["role"])
+        DocumentParty(
+            document_id=pk,
+            user_id=party["user_id"],
+            role=party["role"],
+            name=str(party.get("name", ""))[:200],
+        )
         for pk, parties in Document.objects.values_list("pk", "parties").iterator()
         for party in parties
         if party.get("user_id")
@@ -31,6 +36,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('role', models.CharField(max_length=16, verbose_name='role')),
+                ('name', models.CharField(blank=True, max_length=200, verbose_name='name as issued')),
                 ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='party_rows', to='documents.document')),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='document_parties', to=settings.AUTH_USER_MODEL)),
             ],
